@@ -1,0 +1,44 @@
+// Expression evaluation shared by the interpreter's passes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ast/ast.h"
+#include "ir/policy_ir.h"
+#include "mixtral/compiler/input.h"
+#include "mixtral/compiler/policy.h"
+
+namespace mixtral::internal {
+
+// Everything an expression can read. Unset pointers read as missing.
+struct EvalCtx {
+  const Policy* policy = nullptr;
+  const PolicyIR* ir = nullptr;
+  const BoundRequest* request = nullptr;
+  const BoundSnapshot* snapshot = nullptr;
+  const BoundTarget* target = nullptr;
+  const std::vector<Value>* response = nullptr;
+  int64_t now_ms = 0;
+  std::optional<uint32_t> variant;
+  // When set, names of the inputs that read as missing, for explain.faults.
+  std::vector<std::string>* missing = nullptr;
+};
+
+Value Eval(const EvalCtx& ctx, ast::ExprId id);
+
+// Kleene truth of a value: true, false or missing (nullopt).
+inline std::optional<bool> Truth(const Value& v) {
+  if (v.kind() != Value::Kind::kBool) return std::nullopt;
+  return v.as_bool();
+}
+
+// Telemetry age of a target in seconds (contract §3), or missing.
+std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t);
+bool TargetStale(const EvalCtx& ctx, const BoundTarget& t);
+
+// A value as a JSON scalar (annotations, `when.value`); nullopt for missing.
+std::optional<Scalar> ToScalar(const Policy& policy, TypeId type, const Value& v);
+
+}  // namespace mixtral::internal

@@ -1,0 +1,386 @@
+// Expression semantics: contract §4 (missing, Kleene logic, NaN) and §5
+// (saturating ints, IEEE floats in written order).
+#include <cmath>
+#include <limits>
+
+#include "interp/const_eval.h"
+#include "interp/eval.h"
+#include "mixtral/stdlib/builtins.h"
+
+namespace mixtral::internal {
+namespace {
+
+using K = Value::Kind;
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+void Miss(const EvalCtx& ctx, std::string what) {
+  if (!ctx.missing) return;
+  for (const std::string& m : *ctx.missing)
+    if (m == what) return;
+  ctx.missing->push_back(std::move(what));
+}
+
+Value Read(const EvalCtx& ctx, const std::vector<Value>* slots, uint32_t slot, const char* ns,
+           const Schema& schema) {
+  if (slots && slot < slots->size() && !(*slots)[slot].is_missing()) return (*slots)[slot];
+  Miss(ctx, std::string(ns) + "." + schema.fields[slot].name);
+  return Value::Missing();
+}
+
+bool IsNum(const Value& v) { return v.kind() == K::kInt || v.kind() == K::kFloat; }
+double AsDouble(const Value& v) {
+  return v.kind() == K::kInt ? static_cast<double>(v.as_int()) : v.as_float();
+}
+
+int64_t SatAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? (b > 0 ? kMax : kMin) : r;
+}
+int64_t SatSub(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? (b < 0 ? kMax : kMin) : r;
+}
+int64_t SatMul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? (((a < 0) != (b < 0)) ? kMin : kMax) : r;
+}
+
+Value Arith(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
+  if (a.is_missing() || b.is_missing()) return Value::Missing();
+  if (a.kind() == K::kString && b.kind() == K::kString)
+    return Value::Str(std::string(a.as_string()) + std::string(b.as_string()));
+  if (a.kind() == K::kInt && b.kind() == K::kInt) {
+    int64_t x = a.as_int(), y = b.as_int();
+    switch (op) {
+      case ast::BinOp::kAdd: return Value::Int(SatAdd(x, y));
+      case ast::BinOp::kSub: return Value::Int(SatSub(x, y));
+      case ast::BinOp::kMul: return Value::Int(SatMul(x, y));
+      case ast::BinOp::kDiv:
+        if (y == 0) {
+          Miss(ctx, "division by zero");
+          return Value::Missing();
+        }
+        return Value::Int(x == kMin && y == -1 ? kMax : x / y);
+      case ast::BinOp::kMod:
+        if (y == 0) {
+          Miss(ctx, "division by zero");
+          return Value::Missing();
+        }
+        return Value::Int(y == -1 ? 0 : x % y);
+      default: return Value::Missing();
+    }
+  }
+  if (!IsNum(a) || !IsNum(b)) return Value::Missing();
+  double x = AsDouble(a), y = AsDouble(b);
+  switch (op) {
+    case ast::BinOp::kAdd: return Value::Float(x + y);
+    case ast::BinOp::kSub: return Value::Float(x - y);
+    case ast::BinOp::kMul: return Value::Float(x * y);
+    case ast::BinOp::kDiv: return Value::Float(x / y);
+    default: return Value::Missing();
+  }
+}
+
+// <0, 0, >0, or nullopt when unordered (NaN) or not comparable.
+std::optional<int> Compare(const Value& a, const Value& b) {
+  if (a.kind() == K::kInt && b.kind() == K::kInt)
+    return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+  if (IsNum(a) && IsNum(b)) {
+    double x = AsDouble(a), y = AsDouble(b);
+    if (std::isnan(x) || std::isnan(y)) return std::nullopt;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (a.kind() == K::kString && b.kind() == K::kString) {
+    int c = a.as_string().compare(b.as_string());
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+  return std::nullopt;
+}
+
+bool HasNaN(const Value& v) { return v.kind() == K::kFloat && std::isnan(v.as_float()); }
+
+Value Equality(const Value& a, const Value& b, bool negate) {
+  if (a.is_missing() || b.is_missing() || HasNaN(a) || HasNaN(b)) return Value::Missing();
+  bool eq = ValueEquals(a, b);
+  return Value::Bool(negate ? !eq : eq);
+}
+
+Value Membership(const Value& elem, const Value& coll, bool negate) {
+  if (elem.is_missing() || coll.is_missing() || HasNaN(elem)) return Value::Missing();
+  bool found = false;
+  if (coll.kind() == K::kMap) {
+    for (const auto& [k, v] : coll.as_map()) {
+      if (ValueEquals(k, elem)) {
+        found = true;
+        break;
+      }
+    }
+  } else if (coll.kind() == K::kList || coll.kind() == K::kSet) {
+    for (const Value& v : coll.as_list()) {
+      if (ValueEquals(v, elem)) {
+        found = true;
+        break;
+      }
+    }
+  } else {
+    return Value::Missing();
+  }
+  return Value::Bool(negate ? !found : found);
+}
+
+Value Logic(const EvalCtx& ctx, const ast::Binary& n) {
+  // Kleene: a decisive operand decides, whatever the other one is.
+  bool is_and = n.op == ast::BinOp::kAnd;
+  std::optional<bool> a = Truth(Eval(ctx, n.lhs));
+  if (a && *a != is_and) return Value::Bool(*a);
+  std::optional<bool> b = Truth(Eval(ctx, n.rhs));
+  if (b && *b != is_and) return Value::Bool(*b);
+  if (a && b) return Value::Bool(is_and);
+  return Value::Missing();
+}
+
+Value Counter(const EvalCtx& ctx, uint32_t index) {
+  const ast::CounterDecl& decl = ctx.ir->program.counters[index];
+  Value key = Eval(ctx, decl.key);
+  if (key.kind() != K::kString || !ctx.snapshot) {
+    Miss(ctx, "counter." + decl.name);
+    return Value::Missing();
+  }
+  auto c = ctx.snapshot->counters.find(decl.name);
+  if (c == ctx.snapshot->counters.end()) return Value::Float(0.0);
+  auto v = c->second.find(std::string(key.as_string()));
+  return Value::Float(v == c->second.end() ? 0.0 : v->second);
+}
+
+Value Ejected(const EvalCtx& ctx) {
+  const BoundTarget& t = *ctx.target;
+  if (t.ejected_until_ms && *t.ejected_until_ms > ctx.now_ms) return Value::Bool(true);
+  bool missing = false;
+  for (const ast::BreakerDecl& b : ctx.ir->program.breakers) {
+    std::optional<bool> v = Truth(Eval(ctx, b.cond));
+    if (v && *v) return Value::Bool(true);
+    if (!v) missing = true;
+  }
+  if (missing) {
+    Miss(ctx, "telemetry.ejected");
+    return Value::Missing();
+  }
+  return Value::Bool(false);
+}
+
+Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
+  const Policy& p = *ctx.policy;
+  switch (ref.kind) {
+    case RefKind::kRequestField:
+      return Read(ctx, ctx.request ? &ctx.request->fields : nullptr, ref.index, "request", p.request);
+    case RefKind::kAttribute:
+      return Read(ctx, ctx.target ? &ctx.target->attributes : nullptr, ref.index, "target", p.attributes);
+    case RefKind::kTelemetry:
+      return Read(ctx, ctx.target ? &ctx.target->telemetry : nullptr, ref.index, "telemetry", p.telemetry);
+    case RefKind::kResponseField:
+      return Read(ctx, ctx.response, ref.index, "response", p.response);
+    case RefKind::kTargetName:
+      if (!ctx.target) return Value::Missing();
+      return Value::Str(ctx.target->name);
+    case RefKind::kTelemetryAge: {
+      auto age = ctx.target ? TargetAge(ctx, *ctx.target) : std::nullopt;
+      if (!age) {
+        Miss(ctx, "telemetry.age");
+        return Value::Missing();
+      }
+      return Value::Float(*age);
+    }
+    case RefKind::kTelemetryStale:
+      if (!ctx.target) return Value::Missing();
+      return Value::Bool(TargetStale(ctx, *ctx.target));
+    case RefKind::kTelemetryEjected:
+      if (!ctx.target) return Value::Missing();
+      return Ejected(ctx);
+    case RefKind::kCounter: return Counter(ctx, ref.index);
+    case RefKind::kSnapshotAge:
+    case RefKind::kSnapshotStale: {
+      if (!ctx.snapshot || !ctx.snapshot->taken_at_ms) {
+        Miss(ctx, "snapshot.taken_at");
+        // An unknown age counts as stale, as for targets (contract §3).
+        return ref.kind == RefKind::kSnapshotStale ? Value::Bool(true) : Value::Missing();
+      }
+      double age = static_cast<double>(ctx.now_ms - *ctx.snapshot->taken_at_ms) / 1000.0;
+      if (ref.kind == RefKind::kSnapshotAge) return Value::Float(age);
+      return Value::Bool(age >= static_cast<double>(p.stale_after_ms.value_or(0)) / 1000.0);
+    }
+    case RefKind::kNow: return Value::Int(ctx.now_ms);
+    case RefKind::kVariant:
+      if (!ctx.variant) {
+        Miss(ctx, "variant");
+        return Value::Missing();
+      }
+      return Value::Enum(*ctx.variant);
+    case RefKind::kPolicyName: return Value::Str(p.name);
+    case RefKind::kPolicyVersion: return Value::Str(p.version);
+    case RefKind::kLet: return ctx.ir->let_values[ref.index];
+    case RefKind::kEnumMember: return Value::Enum(ref.index);
+    default: break;
+  }
+  (void)id;
+  return Value::Missing();
+}
+
+}  // namespace
+
+std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t) {
+  std::optional<double> age_s = t.age_s;
+  if (!age_s && ctx.ir->age_s_slot >= 0) {
+    const FieldInfo& f = ctx.policy->telemetry.fields[ctx.ir->age_s_slot];
+    if (f.default_value && IsNum(*f.default_value)) age_s = AsDouble(*f.default_value);
+  }
+  if (!age_s || !ctx.snapshot || !ctx.snapshot->taken_at_ms) return std::nullopt;
+  double age = *age_s + static_cast<double>(ctx.now_ms - *ctx.snapshot->taken_at_ms) / 1000.0;
+  if (std::isnan(age)) return std::nullopt;
+  return age < 0 ? 0.0 : age;
+}
+
+bool TargetStale(const EvalCtx& ctx, const BoundTarget& t) {
+  std::optional<double> age = TargetAge(ctx, t);
+  if (!age) return true;
+  return *age >= static_cast<double>(ctx.policy->stale_after_ms.value_or(0)) / 1000.0;
+}
+
+Value Eval(const EvalCtx& ctx, ast::ExprId id) {
+  const ast::Expr& e = ctx.ir->program.at(id);
+  const Ref& ref = ctx.ir->ref[id];
+  return std::visit(
+      [&](const auto& n) -> Value {
+        using N = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<N, ast::IntLit>) {
+          return Value::Int(n.value);
+        } else if constexpr (std::is_same_v<N, ast::FloatLit>) {
+          return Value::Float(n.value);
+        } else if constexpr (std::is_same_v<N, ast::StringLit>) {
+          return Value::Str(n.value);
+        } else if constexpr (std::is_same_v<N, ast::BoolLit>) {
+          return Value::Bool(n.value);
+        } else if constexpr (std::is_same_v<N, ast::DurationLit>) {
+          return Value::Int(n.ms);
+        } else if constexpr (std::is_same_v<N, ast::Ident> || std::is_same_v<N, ast::Member>) {
+          return Reference(ctx, id, ref);
+        } else if constexpr (std::is_same_v<N, ast::Index>) {
+          Value base = Eval(ctx, n.base);
+          Value key = Eval(ctx, n.index);
+          if (base.is_missing() || key.is_missing()) return Value::Missing();
+          if (base.kind() == K::kMap) {
+            for (const auto& [k, v] : base.as_map())
+              if (ValueEquals(k, key)) return v;
+          } else if (base.kind() == K::kList && key.kind() == K::kInt) {
+            int64_t i = key.as_int();
+            if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size()) return base.as_list()[i];
+          }
+          Miss(ctx, ast::PrintExpr(ctx.ir->program, id) + " (no such entry)");
+          return Value::Missing();
+        } else if constexpr (std::is_same_v<N, ast::Call>) {
+          if (ref.kind == RefKind::kHas) {
+            EvalCtx quiet = ctx;
+            quiet.missing = nullptr;
+            return Value::Bool(!Eval(quiet, n.args[0]).is_missing());
+          }
+          Value args[4];
+          size_t count = std::min<size_t>(n.args.size(), 4);
+          bool missing = false;
+          for (size_t i = 0; i < count; ++i) {
+            args[i] = Eval(ctx, n.args[i]);
+            missing |= args[i].is_missing();
+          }
+          if (missing) return Value::Missing();
+          auto prep = ctx.ir->prepared.find(id);
+          Value r = CallBuiltin(static_cast<BuiltinId>(ref.index), std::span<const Value>(args, count),
+                                prep == ctx.ir->prepared.end() ? nullptr : prep->second.get());
+          if (r.is_missing()) Miss(ctx, n.fn + "(): no defined result for these arguments");
+          return r;
+        } else if constexpr (std::is_same_v<N, ast::Unary>) {
+          Value v = Eval(ctx, n.operand);
+          if (v.is_missing()) return v;
+          if (n.op == ast::UnOp::kNot) return v.kind() == K::kBool ? Value::Bool(!v.as_bool()) : Value::Missing();
+          if (v.kind() == K::kInt) return Value::Int(v.as_int() == kMin ? kMax : -v.as_int());
+          if (v.kind() == K::kFloat) return Value::Float(-v.as_float());
+          return Value::Missing();
+        } else if constexpr (std::is_same_v<N, ast::Binary>) {
+          switch (n.op) {
+            case ast::BinOp::kAnd:
+            case ast::BinOp::kOr: return Logic(ctx, n);
+            case ast::BinOp::kEq:
+            case ast::BinOp::kNe: return Equality(Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
+            case ast::BinOp::kIn:
+            case ast::BinOp::kNotIn:
+              return Membership(Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNotIn);
+            case ast::BinOp::kLt:
+            case ast::BinOp::kLe:
+            case ast::BinOp::kGt:
+            case ast::BinOp::kGe: {
+              Value a = Eval(ctx, n.lhs), b = Eval(ctx, n.rhs);
+              if (a.is_missing() || b.is_missing()) return Value::Missing();
+              std::optional<int> c = Compare(a, b);
+              if (!c) return Value::Missing();
+              bool r = n.op == ast::BinOp::kLt   ? *c < 0
+                       : n.op == ast::BinOp::kLe ? *c <= 0
+                       : n.op == ast::BinOp::kGt ? *c > 0
+                                                 : *c >= 0;
+              return Value::Bool(r);
+            }
+            default: return Arith(ctx, n.op, Eval(ctx, n.lhs), Eval(ctx, n.rhs));
+          }
+        } else if constexpr (std::is_same_v<N, ast::Ternary>) {
+          std::optional<bool> c = Truth(Eval(ctx, n.cond));
+          if (!c) return Value::Missing();
+          Value v = Eval(ctx, *c ? n.then_expr : n.else_expr);
+          // `c ? 1 : 2.5` is float: convert the int branch as the checker typed it.
+          if (v.kind() == K::kInt && ctx.ir->type[id] == ctx.policy->types.Float())
+            return Value::Float(static_cast<double>(v.as_int()));
+          return v;
+        } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
+          Value::List items;
+          items.reserve(n.items.size());
+          TypeId elem = ctx.policy->types.info(ctx.ir->type[id]).elem;
+          for (ast::ExprId item : n.items) {
+            Value v = Eval(ctx, item);
+            if (v.kind() == K::kInt && elem == ctx.policy->types.Float())
+              v = Value::Float(static_cast<double>(v.as_int()));
+            items.push_back(std::move(v));
+          }
+          if constexpr (std::is_same_v<N, ast::SetLit>) return Value::SetOf(std::move(items));
+          return Value::ListOf(std::move(items));
+        } else if constexpr (std::is_same_v<N, ast::MapLit>) {
+          Value::Map entries;
+          for (const auto& [k, v] : n.entries) entries.emplace_back(Eval(ctx, k), Eval(ctx, v));
+          return Value::MapOf(std::move(entries));
+        }
+      },
+      e.node);
+}
+
+std::optional<Scalar> ToScalar(const Policy& policy, TypeId type, const Value& v) {
+  switch (v.kind()) {
+    case K::kBool: return Scalar{v.as_bool()};
+    case K::kInt:
+      if (type == policy.types.Float()) return Scalar{static_cast<double>(v.as_int())};
+      return Scalar{v.as_int()};
+    case K::kFloat: return Scalar{v.as_float()};
+    case K::kString: return Scalar{std::string(v.as_string())};
+    case K::kEnum: {
+      const TypeInfo& info = policy.types.info(type);
+      if (info.kind != TypeKind::kEnum) return std::nullopt;
+      const EnumInfo& e = policy.types.enum_info(type);
+      if (v.as_enum() >= e.members.size()) return std::nullopt;
+      return Scalar{e.members[v.as_enum()]};
+    }
+    default: return std::nullopt;
+  }
+}
+
+Value EvalConst(const Policy& policy, const PolicyIR& ir, ast::ExprId id) {
+  EvalCtx ctx;
+  ctx.policy = &policy;
+  ctx.ir = &ir;
+  return Eval(ctx, id);
+}
+
+}  // namespace mixtral::internal

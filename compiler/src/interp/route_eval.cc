@@ -1,0 +1,449 @@
+#include "interp/route_eval.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "mixtral/stdlib/hash.h"
+
+namespace mixtral::internal {
+namespace {
+
+using K = Value::Kind;
+
+class RouteRun {
+ public:
+  RouteRun(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d)
+      : base_(base),
+        ir_(*base.ir),
+        route_(ir_.program.routes[route]),
+        info_(ir_.routes[route]),
+        options_(options),
+        d_(*d) {}
+
+  void Run() {
+    if (options_.explain) d_.explain.emplace();
+    const SafeTarget safe = SafeDefault();
+    ComputeVariant();
+    std::vector<size_t> survivors = ApplyRules();
+    std::vector<Ranked> order = Rank(survivors);
+    Reorder(order);
+    if (safe.triggered) {
+      Degrade(safe.target, "safe_default", safe.reason);
+    } else if (order.empty()) {
+      Otherwise();
+    } else {
+      Route(order);
+    }
+    if (d_.outcome != Outcome::kRejected) {
+      Mirrors();
+      if (d_.outcome == Outcome::kRouted) Cascade();
+      Ensemble(order);
+      Charges();
+    } else {
+      d_.variant.reset();
+    }
+    Annotations();
+  }
+
+ private:
+  struct SafeTarget {
+    bool triggered = false;
+    ast::TargetRef target;
+    std::string reason;
+  };
+  struct Ranked {
+    size_t index;
+    int cls;  // 0 number, 1 NaN, 2 missing (contract §4)
+    double score;
+  };
+
+  const std::vector<BoundTarget>& targets() const { return base_.snapshot->targets; }
+
+  EvalCtx WithTarget(const BoundTarget* t, std::vector<std::string>* missing) const {
+    EvalCtx c = base_;
+    c.target = t;
+    c.variant = variant_;
+    c.missing = missing;
+    return c;
+  }
+
+  void Fault(const std::string& target, const std::string& rule, std::vector<std::string> fields) {
+    if (d_.explain) d_.explain->faults.push_back(mixtral::Fault{target, rule, std::move(fields)});
+  }
+
+  SafeTarget SafeDefault() {
+    for (const ast::SafeDefault& sd : route_.safe_defaults) {
+      std::vector<std::string> missing;
+      std::optional<bool> v = Truth(Eval(WithTarget(nullptr, &missing), sd.when));
+      if (!v) Fault("", "safe_default", missing);
+      // A breaker that cannot tell whether telemetry is usable trips: fail safe.
+      if (!v || *v) return SafeTarget{true, sd.target, sd.reason};
+    }
+    return {};
+  }
+
+  void ComputeVariant() {
+    if (!route_.split) return;
+    Value key = Eval(WithTarget(nullptr, nullptr), route_.split->key);
+    if (key.kind() != K::kString) return;
+    uint32_t b = MixedBucket10k(route_.split->salt, key.as_string());
+    uint32_t cum = 0;
+    for (size_t i = 0; i < route_.split->arms.size(); ++i) {
+      cum += static_cast<uint32_t>(route_.split->arms[i].bp);
+      if (b < cum) {
+        variant_ = static_cast<uint32_t>(i);
+        d_.variant = route_.split->arms[i].name;
+        return;
+      }
+    }
+  }
+
+  bool Selected(const BoundTarget& t) const {
+    for (ast::ExprId sel : route_.selectors) {
+      std::optional<bool> v = Truth(Eval(WithTarget(&t, nullptr), sel));
+      if (!v || !*v) return false;
+    }
+    return true;
+  }
+
+  // The verdict of one rule for one target: pass, fail, or fail because missing.
+  bool RulePasses(const ast::Rule& rule, const BoundTarget& t, bool record) {
+    std::vector<std::string> missing;
+    std::optional<bool> v = Truth(Eval(WithTarget(&t, record ? &missing : nullptr), rule.cond));
+    bool pass = v.has_value() && (rule.forbid ? !*v : *v);
+    if (record && !v) Fault(t.name, rule.name, missing);
+    if (options_.trace) {
+      TraceEvent e{route_.name, t.name, rule.name, !v ? "missing" : pass ? "pass" : "fail", missing};
+      options_.trace->OnRule(e);
+    }
+    return pass;
+  }
+
+  std::vector<size_t> ApplyRules() {
+    std::vector<size_t> survivors;
+    bool full = options_.explain || options_.trace;
+    for (size_t i = 0; i < targets().size(); ++i) {
+      const BoundTarget& t = targets()[i];
+      if (!Selected(t)) continue;
+      std::vector<std::string> failed;
+      for (const ast::Rule& rule : route_.rules) {
+        if (!RulePasses(rule, t, options_.explain || options_.trace)) {
+          failed.push_back(rule.name);
+          // Rules are pure: without an explanation the rest cannot matter.
+          if (!full) break;
+        }
+      }
+      if (failed.empty()) {
+        survivors.push_back(i);
+      } else if (d_.explain) {
+        d_.explain->removed.emplace_back(t.name, std::move(failed));
+      }
+    }
+    return survivors;
+  }
+
+  std::optional<double> Number(const Value& v) const {
+    if (v.kind() == K::kInt) return static_cast<double>(v.as_int());
+    if (v.kind() == K::kFloat) return v.as_float();
+    return std::nullopt;
+  }
+
+  std::vector<Ranked> Rank(const std::vector<size_t>& survivors) {
+    std::vector<Ranked> out;
+    for (size_t idx : survivors) {
+      Ranked r{idx, 0, 0.0};
+      EvalCtx ctx = WithTarget(&targets()[idx], nullptr);
+      bool missing = false;
+      for (size_t k = 0; k < route_.objectives.size(); ++k) {
+        const ast::Objective& o = route_.objectives[k];
+        std::optional<double> v = Number(Eval(ctx, o.value));
+        std::optional<double> term = v;
+        if (v && o.weight != ast::kNoExpr) {
+          std::optional<double> w = Number(Eval(ctx, o.weight));
+          term = w ? std::optional<double>(*v * *w) : std::nullopt;
+        }
+        if (!term) {
+          missing = true;
+          break;
+        }
+        // No 0.0 seed: the first term is the score (contract §5).
+        if (k == 0) r.score = o.maximize ? -*term : *term;
+        else r.score = o.maximize ? r.score - *term : r.score + *term;
+      }
+      r.cls = missing ? 2 : std::isnan(r.score) ? 1 : 0;
+      out.push_back(r);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) {
+      if (a.cls != b.cls) return a.cls < b.cls;
+      return a.cls == 0 && a.score < b.score;
+    });
+    if (d_.explain) {
+      for (const Ranked& r : out) {
+        std::optional<double> s;
+        if (r.cls != 2) s = r.score;
+        if (route_.objectives.empty()) s.reset();
+        d_.explain->scores.push_back(Score{targets()[r.index].name, s});
+      }
+    }
+    return out;
+  }
+
+  void Reorder(std::vector<Ranked>& order) {
+    if (order.empty()) return;
+    if (route_.spread) {
+      Value key = Eval(WithTarget(nullptr, nullptr), route_.spread->key);
+      if (key.kind() == K::kString) {
+        size_t k = std::min<size_t>(static_cast<size_t>(route_.spread->top), order.size());
+        size_t pick = static_cast<size_t>(Bucket(key.as_string(), k));
+        std::rotate(order.begin(), order.begin() + pick, order.begin() + pick + 1);
+      }
+    } else if (route_.affinity) {
+      Value key = Eval(WithTarget(nullptr, nullptr), route_.affinity->key);
+      if (key.kind() == K::kString) {
+        std::string_view k = key.as_string();
+        std::stable_sort(order.begin(), order.end(), [&](const Ranked& a, const Ranked& b) {
+          return RendezvousWeight(k, targets()[a.index].name) >
+                 RendezvousWeight(k, targets()[b.index].name);
+        });
+      }
+    }
+  }
+
+  const BoundTarget* Find(const std::string& name) const {
+    for (const BoundTarget& t : targets())
+      if (t.name == name) return &t;
+    return nullptr;
+  }
+
+  // Binding rules hold for every named target (contract §7). Returns the
+  // target, or nullptr after recording the drop.
+  const BoundTarget* Bind(const ast::TargetRef& ref, const char* role) {
+    const BoundTarget* t = Find(ref.name);
+    if (!t) {
+      if (d_.explain) d_.explain->dropped.push_back(Dropped{ref.name, role, "unknown_target"});
+      return nullptr;
+    }
+    for (const ast::Rule& rule : route_.rules) {
+      if (!rule.binding) continue;
+      std::optional<bool> v = Truth(Eval(WithTarget(t, nullptr), rule.cond));
+      if (!v || (rule.forbid ? *v : !*v)) {
+        if (d_.explain) d_.explain->dropped.push_back(Dropped{ref.name, role, rule.name});
+        return nullptr;
+      }
+    }
+    return t;
+  }
+
+  void Reject(int32_t status, std::string reason) {
+    d_.outcome = Outcome::kRejected;
+    d_.target.reset();
+    d_.reject = mixtral::Reject{status, std::move(reason)};
+  }
+
+  void Degrade(const ast::TargetRef& ref, const char* role, const std::string& reason) {
+    const BoundTarget* t = Bind(ref, role);
+    if (!t) return Reject(503, "no eligible target");
+    d_.outcome = Outcome::kDegraded;
+    d_.target = t->name;
+    d_.degraded_reason = reason;
+    primary_ = t;
+  }
+
+  void Otherwise() {
+    switch (route_.otherwise.kind) {
+      case ast::Otherwise::Kind::kReject:
+        return Reject(route_.otherwise.status, route_.otherwise.reason);
+      case ast::Otherwise::Kind::kDegrade:
+        return Degrade(route_.otherwise.target, "degrade", route_.otherwise.reason);
+      case ast::Otherwise::Kind::kNone: return Reject(503, "no eligible target");
+    }
+  }
+
+  void Route(const std::vector<Ranked>& order) {
+    primary_ = &targets()[order[0].index];
+    d_.outcome = Outcome::kRouted;
+    d_.target = primary_->name;
+    if (!route_.fallback) return;
+    auto add = [&](const std::string& name) {
+      if (name == primary_->name) return;
+      if (std::find(d_.fallbacks.begin(), d_.fallbacks.end(), name) != d_.fallbacks.end()) return;
+      d_.fallbacks.push_back(name);
+    };
+    if (route_.fallback->is_named) {
+      for (const ast::TargetRef& ref : route_.fallback->named) {
+        if (ref.name == primary_->name) continue;
+        if (const BoundTarget* t = Bind(ref, "fallback")) add(t->name);
+      }
+    } else {
+      for (size_t i = 1; i < order.size() && d_.fallbacks.size() < static_cast<size_t>(route_.fallback->count); ++i)
+        add(targets()[order[i].index].name);
+    }
+  }
+
+  void Mirrors() {
+    for (const ast::MirrorClause& m : route_.mirrors) {
+      EvalCtx ctx = WithTarget(nullptr, nullptr);
+      if (m.when != ast::kNoExpr) {
+        std::optional<bool> w = Truth(Eval(ctx, m.when));
+        if (!w || !*w) continue;
+      }
+      Value key = m.key != ast::kNoExpr ? Eval(ctx, m.key)
+                  : ir_.id_field >= 0   ? base_.request->fields[ir_.id_field]
+                                        : Value::Missing();
+      if (key.kind() != K::kString) continue;
+      if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp)) continue;
+      if (const BoundTarget* t = Bind(m.target, "mirror")) d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
+    }
+  }
+
+  EscalationWhen When(ast::ExprId cond, int id) const {
+    EscalationWhen w;
+    w.expr = ir_.cascade_sources[id];
+    w.id = id;
+    const auto* bin = std::get_if<ast::Binary>(&ir_.program.at(cond).node);
+    if (!bin || bin->op == ast::BinOp::kAnd || bin->op == ast::BinOp::kOr ||
+        bin->op == ast::BinOp::kIn || bin->op == ast::BinOp::kNotIn)
+      return w;
+    const Ref& lhs = ir_.ref[bin->lhs];
+    if (lhs.kind != RefKind::kResponseField) return w;
+    // The right side must be a literal (an enum member counts as one).
+    const ast::ExprNode& rhs = ir_.program.at(bin->rhs).node;
+    bool literal = std::holds_alternative<ast::IntLit>(rhs) || std::holds_alternative<ast::FloatLit>(rhs) ||
+                   std::holds_alternative<ast::StringLit>(rhs) || std::holds_alternative<ast::BoolLit>(rhs) ||
+                   ir_.ref[bin->rhs].kind == RefKind::kEnumMember;
+    if (!literal) return w;
+    std::optional<Scalar> value =
+        ToScalar(*base_.policy, ir_.type[bin->rhs], Eval(WithTarget(nullptr, nullptr), bin->rhs));
+    if (!value) return w;
+    EscalationWhen s;
+    s.simple = true;
+    s.field = base_.policy->response.fields[lhs.index].name;
+    s.op = ast::BinOpText(bin->op);
+    s.value = *value;
+    return s;
+  }
+
+  void Cascade() {
+    if (!route_.cascade) return;
+    std::optional<Value> pin;
+    if (route_.cascade->pin != ast::kNoExpr) pin = Eval(WithTarget(primary_, nullptr), route_.cascade->pin);
+    for (size_t i = 0; i < route_.cascade->stages.size(); ++i) {
+      const ast::Escalate& st = route_.cascade->stages[i];
+      const BoundTarget* t = Bind(st.target, "escalation");
+      if (!t) continue;
+      if (pin) {
+        Value v = Eval(WithTarget(t, nullptr), route_.cascade->pin);
+        if (pin->is_missing() || v.is_missing() || !ValueEquals(*pin, v)) {
+          if (d_.explain) d_.explain->dropped.push_back(Dropped{t->name, "escalation", "pin"});
+          continue;
+        }
+      }
+      d_.escalation.push_back(Escalation{t->name, When(st.when, info_.cascade_cond_ids[i])});
+    }
+  }
+
+  void Ensemble(const std::vector<Ranked>& order) {
+    if (!route_.ensemble) return;
+    mixtral::Ensemble e;
+    e.combiner = route_.ensemble->combiner;
+    if (route_.ensemble->is_named) {
+      for (const ast::TargetRef& ref : route_.ensemble->named) {
+        const BoundTarget* t = Bind(ref, "ensemble");
+        if (t && std::find(e.members.begin(), e.members.end(), t->name) == e.members.end())
+          e.members.push_back(t->name);
+      }
+    } else if (d_.outcome == Outcome::kDegraded) {
+      e.members.push_back(*d_.target);
+    } else {
+      for (size_t i = 0; i < order.size() && e.members.size() < static_cast<size_t>(route_.ensemble->count); ++i)
+        e.members.push_back(targets()[order[i].index].name);
+    }
+    d_.ensemble = std::move(e);
+  }
+
+  void Charges() {
+    for (const ast::ChargeClause& c : route_.charges) {
+      size_t index = 0;
+      for (; index < ir_.program.counters.size(); ++index)
+        if (ir_.program.counters[index].name == c.counter) break;
+      if (index == ir_.program.counters.size()) continue;
+      EvalCtx ctx = WithTarget(primary_, nullptr);
+      Value key = Eval(ctx, ir_.program.counters[index].key);
+      std::optional<double> amount = Number(Eval(ctx, c.amount));
+      if (key.kind() != K::kString || !amount) continue;
+      d_.charges.push_back(Charge{c.counter, std::string(key.as_string()), *amount});
+    }
+  }
+
+  void Annotations() {
+    for (const ast::Annotate& a : route_.annotations) {
+      Value v = Eval(WithTarget(primary_, nullptr), a.value);
+      std::optional<Scalar> s = ToScalar(*base_.policy, ir_.type[a.value], v);
+      if (!s) continue;
+      auto it = std::find_if(d_.annotations.begin(), d_.annotations.end(),
+                             [&](const auto& kv) { return kv.first == a.key; });
+      if (it != d_.annotations.end()) it->second = *s;
+      else d_.annotations.emplace_back(a.key, *s);
+    }
+    std::sort(d_.annotations.begin(), d_.annotations.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+  }
+
+  const EvalCtx& base_;
+  const PolicyIR& ir_;
+  const ast::Route& route_;
+  const RouteInfo& info_;
+  const EvalOptions& options_;
+  Decision& d_;
+  std::optional<uint32_t> variant_;
+  const BoundTarget* primary_ = nullptr;
+};
+
+}  // namespace
+
+void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d) {
+  RouteRun(base, route, options, d).Run();
+}
+
+void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
+  const PolicyIR& ir = *base.ir;
+  if (ir.program.asserts.empty() || d->outcome == Outcome::kRejected) return;
+  std::vector<std::string> names;
+  if (d->target) names.push_back(*d->target);
+  for (const std::string& f : d->fallbacks) names.push_back(f);
+  for (const Mirror& m : d->mirrors) names.push_back(m.target);
+  for (const Escalation& e : d->escalation) names.push_back(e.target);
+  if (d->ensemble)
+    for (const std::string& m : d->ensemble->members) names.push_back(m);
+  std::vector<std::string> violated;
+  for (const ast::AssertDecl& a : ir.program.asserts) {
+    bool ok = true;
+    for (const std::string& name : names) {
+      const BoundTarget* t = nullptr;
+      for (const BoundTarget& bt : base.snapshot->targets)
+        if (bt.name == name) t = &bt;
+      EvalCtx ctx = base;
+      ctx.target = t;
+      std::optional<bool> v = Truth(Eval(ctx, a.cond));
+      if (!v || !*v) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) violated.push_back(a.name);
+  }
+  if (violated.empty()) return;
+  d->outcome = Outcome::kRejected;
+  d->reject = Reject{503, "assertion:" + violated.front()};
+  d->target.reset();
+  d->fallbacks.clear();
+  d->mirrors.clear();
+  d->escalation.clear();
+  d->variant.reset();
+  d->ensemble.reset();
+  d->degraded_reason.reset();
+  d->charges.clear();
+  if (explain && d->explain) d->explain->assertions = std::move(violated);
+}
+
+}  // namespace mixtral::internal

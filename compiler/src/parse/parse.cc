@@ -1,0 +1,150 @@
+// The exception firewall around ANTLR: pre-checks first, our own error
+// listener, bail out at the first syntax error, and catch (...) at the end.
+#include "parse/parse.h"
+
+#include <pthread.h>
+
+#include <exception>
+#include <functional>
+
+#include "MixtralLexer.h"
+#include "MixtralParser.h"
+#include "antlr4-runtime.h"
+#include "parse/build_ast.h"
+
+namespace mixtral::parse {
+namespace {
+
+// Thrown by the listener to stop at the first syntax error: ANTLR's recovery
+// on hostile input can cascade into thousands of follow-on errors.
+struct StopParsing {};
+
+class Listener : public antlr4::BaseErrorListener {
+ public:
+  Listener(uint32_t file, Diagnostics* diags) : file_(file), diags_(diags) {}
+
+  void syntaxError(antlr4::Recognizer*, antlr4::Token* offending, size_t line, size_t col,
+                   const std::string& msg, std::exception_ptr) override {
+    SourceLoc at{static_cast<uint32_t>(line), static_cast<uint32_t>(col + 1)};
+    SourceRange r{file_, at, at};
+    std::string message = msg;
+    if (offending && offending->getType() == mixtral_gen::MixtralLexer::BAD_CHAR) {
+      diags_->Error("E0002", r, "invalid character `" + offending->getText() + "`");
+      throw StopParsing{};
+    }
+    if (offending && offending->getType() != antlr4::Token::EOF) {
+      std::string text = offending->getText();
+      size_t width = 0;
+      for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+      if (width > 1) r.end.col = r.begin.col + static_cast<uint32_t>(width - 1);
+    }
+    diags_->Error("E0001", r, "syntax error: " + message);
+    throw StopParsing{};
+  }
+
+ private:
+  uint32_t file_;
+  Diagnostics* diags_;
+};
+
+// ANTLR recurses once per bracket level and sanitizer builds use several times
+// the stack per frame, so parsing runs on a thread with a generous stack.
+void RunWithLargeStack(const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 256u << 20);
+  pthread_t thread;
+  auto trampoline = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  if (pthread_create(&thread, &attr, trampoline, const_cast<std::function<void()>*>(&fn)) != 0) {
+    fn();  // fall back to this thread; the nesting limit keeps it bounded
+  } else {
+    pthread_join(thread, nullptr);
+  }
+  pthread_attr_destroy(&attr);
+}
+
+bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program* program,
+               Diagnostics* diags) {
+  size_t errors_before = diags->error_count();
+  antlr4::ANTLRInputStream input(std::string{text});
+  mixtral_gen::MixtralLexer lexer(&input);
+  Listener listener(file, diags);
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
+  try {
+    tokens.fill();
+  } catch (const StopParsing&) {
+    return false;
+  }
+  for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getStopIndex() + 1 - t->getStartIndex() > kMaxTokenBytes / 4 &&
+        t->getText().size() > kMaxTokenBytes) {
+      SourceLoc at{static_cast<uint32_t>(t->getLine()),
+                   static_cast<uint32_t>(t->getCharPositionInLine() + 1)};
+      diags->Error("E0005", SourceRange{file, at, at},
+                   "token is longer than 64 KiB (" + std::to_string(t->getText().size()) + " bytes)");
+      return false;
+    }
+    if (t->getType() == mixtral_gen::MixtralLexer::BAD_CHAR) {
+      SourceLoc at{static_cast<uint32_t>(t->getLine()),
+                   static_cast<uint32_t>(t->getCharPositionInLine() + 1)};
+      std::string what = t->getText() == "\"" ? "unterminated string" : "invalid character `" + t->getText() + "`";
+      diags->Error("E0002", SourceRange{file, at, at}, what);
+      return false;
+    }
+  }
+  mixtral_gen::MixtralParser parser(&tokens);
+  parser.removeErrorListeners();
+  // SLL first: it is exact for correct input and much faster; on failure
+  // re-parse in full LL so the error lands where a person would expect.
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  mixtral_gen::MixtralParser::File_Context* tree = nullptr;
+  try {
+    tree = parser.file_();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  if (!tree) {
+    tokens.seek(0);
+    parser.reset();
+    parser.addErrorListener(&listener);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    try {
+      tree = parser.file_();
+    } catch (const StopParsing&) {
+      return false;
+    }
+  }
+  BuildAst(file, is_root, tree, &input, program, diags);
+  return diags->error_count() == errors_before;
+}
+
+}  // namespace
+
+bool ParseFile(uint32_t file, std::string_view text, bool is_root, ast::Program* program,
+               Diagnostics* diags) {
+  if (!Precheck(file, text, diags)) return false;
+  bool ok = false;
+  RunWithLargeStack([&] {
+    try {
+      ok = ParseImpl(file, text, is_root, program, diags);
+    } catch (const std::exception& e) {
+      diags->Error("E0001", SourceRange{file, {1, 1}, {1, 1}},
+                   std::string("the parser gave up on this input: ") + e.what());
+    } catch (...) {
+      diags->Error("E0001", SourceRange{file, {1, 1}, {1, 1}},
+                   "the parser gave up on this input");
+    }
+  });
+  return ok;
+}
+
+}  // namespace mixtral::parse

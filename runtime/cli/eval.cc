@@ -1,0 +1,204 @@
+// `mixtral eval`: decide one request (--request) or a JSONL batch (--requests).
+#include <iostream>
+
+#include "args.h"
+#include "common.h"
+#include "mixtral/compiler/interpreter.h"
+#include "mixtral/runtime/inputs.h"
+
+namespace mixtral::cli {
+namespace {
+
+constexpr const char* kUsageText =
+    "usage: mixtral eval --policy FILE (--request FILE|- | --requests FILE.jsonl)\n"
+    "                    --telemetry FILE [--inventory FILE] [--route NAME] [--now T]\n"
+    "                    [--no-explain] [--json] [--trace]\n";
+
+class StderrTrace : public TraceSink {
+ public:
+  void OnRule(const TraceEvent& e) override {
+    std::cerr << "trace: route=" << e.route << " target=" << e.target << " rule=" << e.rule
+              << " -> " << e.verdict;
+    if (!e.missing.empty()) {
+      std::cerr << " missing=[";
+      for (size_t i = 0; i < e.missing.size(); ++i) std::cerr << (i ? ", " : "") << e.missing[i];
+      std::cerr << "]";
+    }
+    std::cerr << "\n";
+  }
+};
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string BatchError(size_t line, const InputError& e) {
+  return "{\"error\":{\"code\":" + JsonString(e.code) + ",\"message\":" + JsonString(e.message) +
+         ",\"path\":" + JsonString(e.path) + "},\"line\":" + std::to_string(line) + "}";
+}
+
+struct Setup {
+  std::shared_ptr<const Policy> policy;
+  BoundSnapshot snapshot;
+  int64_t now_ms = 0;
+  EvalOptions options;
+};
+
+// Everything before the first request: policy, snapshot, time, route.
+int Prepare(const Args& args, Setup* s) {
+  s->policy = CompileReporting(*args.Get("--policy"), false);
+  if (!s->policy) return kUserError;
+  auto telemetry = ReadInput(*args.Get("--telemetry"));
+  if (!telemetry) {
+    std::cerr << "mixtral eval: cannot read telemetry file " << *args.Get("--telemetry") << "\n";
+    return kUserError;
+  }
+  std::optional<std::string> inventory;
+  if (auto path = args.Get("--inventory")) {
+    inventory = ReadInput(*path);
+    if (!inventory) {
+      std::cerr << "mixtral eval: cannot read inventory file " << *path << "\n";
+      return kUserError;
+    }
+  }
+  std::optional<std::string_view> inv_view;
+  if (inventory) inv_view = *inventory;
+  if (auto err = BindSnapshotJson(*s->policy, *telemetry, inv_view, &s->snapshot)) {
+    std::cerr << *args.Get("--telemetry") << ": " << err->ToString() << "\n";
+    return kUserError;
+  }
+  if (auto now = args.Get("--now")) {
+    auto ms = ParseTime(*now);
+    if (!ms) {
+      std::cerr << "mixtral eval: --now " << *now
+                << " is neither RFC3339 (2026-11-27T10:00:00Z) nor epoch milliseconds\n";
+      return kUserError;
+    }
+    s->now_ms = *ms;
+  } else if (s->snapshot.taken_at_ms) {
+    s->now_ms = *s->snapshot.taken_at_ms;
+  } else {
+    std::cerr << "mixtral eval: the snapshot has no taken_at, so there is no default time; pass "
+                 "--now\n";
+    return kUserError;
+  }
+  if (auto route = args.Get("--route")) {
+    bool known = false;
+    for (const std::string& r : s->policy->routes) known |= r == *route;
+    if (!known) {
+      std::cerr << "mixtral eval: the policy has no route `" << *route << "`\n";
+      return kUserError;
+    }
+    s->options.route = *route;
+  }
+  s->options.explain = !args.Has("--no-explain");
+  return kOk;
+}
+
+}  // namespace
+
+int EvalCommand(int argc, char** argv) {
+  Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route", "--now"},
+            {"--no-explain", "--json", "--trace"});
+  if (auto err = args.Parse(argc, argv, 2)) {
+    std::cerr << "mixtral eval: " << *err << "\n" << kUsageText;
+    return kUsage;
+  }
+  if (!args.positional().empty()) {
+    std::cerr << "mixtral eval: unexpected argument " << args.positional()[0] << "\n" << kUsageText;
+    return kUsage;
+  }
+  if (!args.Get("--policy") || !args.Get("--telemetry") ||
+      args.Has("--request") == args.Has("--requests")) {
+    std::cerr << "mixtral eval: needs --policy, --telemetry and exactly one of --request, "
+                 "--requests\n"
+              << kUsageText;
+    return kUsage;
+  }
+  Setup setup;
+  if (int rc = Prepare(args, &setup); rc != kOk) return rc;
+  StderrTrace trace;
+  if (args.Has("--trace")) setup.options.trace = &trace;
+
+  uint64_t seq = 0;
+  auto decide = [&](std::string_view text, Decision* out, InputError* error) -> bool {
+    BoundRequest request;
+    RequestBindInfo info;
+    RequestBindOptions bind;
+    bind.reject_unknown = true;
+    if (auto err = BindRequestJson(*setup.policy, text, bind, &request, &info)) {
+      *error = *err;
+      return false;
+    }
+    Decision d = Evaluate(*setup.policy, request, setup.snapshot, setup.now_ms, setup.options);
+    ++seq;
+    d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);
+    *out = std::move(d);
+    return true;
+  };
+
+  if (auto path = args.Get("--request")) {
+    auto text = ReadInput(*path);
+    if (!text) {
+      std::cerr << "mixtral eval: cannot read request file " << *path << "\n";
+      return kUserError;
+    }
+    Decision d;
+    InputError error;
+    if (!decide(*text, &d, &error)) {
+      std::cerr << (*path == "-" ? "<stdin>" : *path) << ": " << error.ToString() << "\n";
+      return kUserError;
+    }
+    std::cout << DecisionToJson(d, /*pretty=*/!args.Has("--json")) << "\n";
+    return kOk;
+  }
+
+  auto text = ReadInput(*args.Get("--requests"));
+  if (!text) {
+    std::cerr << "mixtral eval: cannot read requests file " << *args.Get("--requests") << "\n";
+    return kUserError;
+  }
+  bool any_error = false;
+  size_t line_no = 0;
+  std::string_view all = *text;
+  std::string out;
+  while (!all.empty()) {
+    size_t nl = all.find('\n');
+    std::string_view line = all.substr(0, nl);
+    all = nl == std::string_view::npos ? std::string_view() : all.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    Decision d;
+    InputError error;
+    if (decide(line, &d, &error)) {
+      out += DecisionToJson(d, /*pretty=*/false);
+    } else {
+      any_error = true;
+      out += BatchError(line_no, error);
+    }
+    out += '\n';
+    if (out.size() > (1 << 20)) {
+      std::cout << out;
+      out.clear();
+    }
+  }
+  std::cout << out << std::flush;
+  return any_error ? kUserError : kOk;
+}
+
+}  // namespace mixtral::cli

@@ -1,0 +1,57 @@
+// bin/mixtral: the command-line front end. Exit codes follow contract §9:
+// 0 ok, 1 the user's input is wrong, 2 usage, 3 internal error.
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include "common.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "mixtral: policy-as-code routing for ML inference\n"
+    "\n"
+    "usage: mixtral <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  check FILE... [--werror]       type-check policies\n"
+    "  eval --policy FILE ...         decide requests against a telemetry snapshot\n"
+    "  help                           show this text\n"
+    "\n"
+    "Run `mixtral <command> --help` for a command's options.\n";
+
+int Dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return mixtral::cli::kUsage;
+  }
+  std::string cmd = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0) {
+      std::cout << kUsage;
+      return mixtral::cli::kOk;
+    }
+  }
+  if (cmd == "check") return mixtral::cli::CheckCommand(argc, argv);
+  if (cmd == "eval") return mixtral::cli::EvalCommand(argc, argv);
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    std::cout << kUsage;
+    return mixtral::cli::kOk;
+  }
+  std::cerr << "mixtral: unknown command `" << cmd << "`\n\n" << kUsage;
+  return mixtral::cli::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  try {
+    return Dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "mixtral: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "mixtral: internal error\n";
+  }
+  return mixtral::cli::kInternal;
+}

@@ -1,0 +1,82 @@
+// Contract §8, requests: a JSON object bound field by field to the request
+// schema. The first problem found is the answer; a request is either bound
+// completely or not at all.
+#include "io/bind_value.h"
+#include "io/errors.h"
+#include "io/json_doc.h"
+
+namespace mixtral {
+namespace {
+
+constexpr std::string_view kRoot = "request";
+
+std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view json,
+                                          const RequestBindOptions& options, BoundRequest* out,
+                                          RequestBindInfo* info) {
+  io::JsonValue doc;
+  if (auto err = io::ParseJson(json, kMaxRequestBytes, kRoot, &doc)) return err;
+  const io::PathNode root = io::PathNode::Root(kRoot);
+  const io::JsonValue::Object* members = doc.as_object();
+  if (members == nullptr) {
+    return io::MakeError(io::Err::kWrongType, std::string(kRoot),
+                         std::string("expected an object, got ") + doc.KindName());
+  }
+
+  const Schema& schema = policy.request;
+  // Unknown fields first: a misspelt field name explains the "missing
+  // required field" that would otherwise be reported instead.
+  RequestBindInfo local_info;
+  for (const auto& member : *members) {
+    if (schema.Find(member.first) >= 0) continue;
+    if (schema.closed || options.reject_unknown)
+      return io::MakeError(io::Err::kUnknownField, root.Member(member.first).Render(),
+                           "unknown field");
+    ++local_info.unknown_fields;
+  }
+
+  const io::BindLimits limits{kMaxStringFieldBytes};
+  BoundRequest bound;
+  bound.fields.resize(schema.fields.size());
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldInfo& field = schema.fields[i];
+    const io::JsonValue* value = doc.Find(field.name);
+    // JSON null reads as absent (contract §4), so a default applies to it too.
+    if (value == nullptr || value->is_null()) {
+      if (field.default_value) {
+        bound.fields[i] = *field.default_value;
+      } else if (!field.optional) {
+        return io::MakeError(io::Err::kMissingField, root.Member(field.name).Render(),
+                             "missing required field");
+      }
+      continue;
+    }
+    if (auto err = io::BindValue(policy.types, field.type, *value, root.Member(field.name), limits,
+                                 &bound.fields[i]))
+      return err;
+    if (field.is_id) {
+      const Value& v = bound.fields[i];
+      if (v.kind() == Value::Kind::kString) {
+        local_info.decision_id = std::string(v.as_string());
+      } else if (v.kind() == Value::Kind::kInt) {
+        local_info.decision_id = std::to_string(v.as_int());
+      }
+    }
+  }
+  *out = std::move(bound);
+  if (info != nullptr) *info = std::move(local_info);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<InputError> BindRequestJson(const Policy& policy, std::string_view json,
+                                          const RequestBindOptions& options, BoundRequest* out,
+                                          RequestBindInfo* info) {
+  try {
+    return BindRequestImpl(policy, json, options, out, info);
+  } catch (...) {
+    return io::InternalError(kRoot);
+  }
+}
+
+}  // namespace mixtral
