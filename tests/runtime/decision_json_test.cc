@@ -28,8 +28,8 @@ Decision RoutedDecision() {
   complex.id = 1;
   d.escalation = {{"gpu_pool-eu-west", simple}, {"serverless-eu-west", complex}};
   // Deliberately out of order: the writer sorts.
-  d.annotations = {{"weight", int64_t{3}}, {"cost_class", std::string("low")},
-                   {"pinned", true}, {"boost", 1.0}};
+  d.annotations = {
+      {"weight", int64_t{3}}, {"cost_class", std::string("low")}, {"pinned", true}, {"boost", 1.0}};
   Explain e;
   e.removed = {{"k8s-eu-west", {"latency", "queue"}}, {"edge-us-east", {"unhealthy"}}};
   e.dropped = {{"gpu_pool-eu-west", "mirror", "residency"}};
@@ -135,8 +135,10 @@ TEST_CASE("a degraded decision: ensemble, scalars and escapes") {
   d.target = "safe";
   d.ensemble = Ensemble{{"a", "b"}, "vote"};
   d.degraded_reason = "stale snapshot";
-  d.annotations = {{"neg_zero", -0.0}, {"note", std::string("tab\there \"q\"")},
-                   {"big", 1e300}, {"inf", std::numeric_limits<double>::infinity()}};
+  d.annotations = {{"neg_zero", -0.0},
+                   {"note", std::string("tab\there \"q\"")},
+                   {"big", 1e300},
+                   {"inf", std::numeric_limits<double>::infinity()}};
   d.explain = Explain{};
   d.explain->assertions = {"eu_only"};
   d.snapshot_version = Scalar(std::string("v3"));

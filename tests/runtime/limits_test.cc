@@ -14,8 +14,7 @@ using testing::OptionalField;
 
 Policy LimitsPolicy() {
   Policy p = testing::EmptyPolicy();
-  p.request.fields = {OptionalField("s", p.types.String()),
-                      OptionalField("n", p.types.Int()),
+  p.request.fields = {OptionalField("s", p.types.String()), OptionalField("n", p.types.Int()),
                       OptionalField("deep", p.types.List(p.types.List(p.types.Int())))};
   return p;
 }
@@ -51,7 +50,8 @@ TEST_CASE("snapshot size limit is 64 MiB") {
   CHECK(err->code == "E1003");
   CHECK(err->path == "snapshot");
   // An oversized --inventory is refused on its own account.
-  const auto inv = BindSnapshotJson(p, R"({"targets":[]})", PadTo("[]", kMaxSnapshotBytes + 1), &snap);
+  const auto inv =
+      BindSnapshotJson(p, R"({"targets":[]})", PadTo("[]", kMaxSnapshotBytes + 1), &snap);
   REQUIRE(inv.has_value());
   CHECK(inv->code == "E1003");
   CHECK(inv->path == "inventory");

@@ -181,7 +181,7 @@ TEST_CASE("a route-16 request binds in schema order") {
   const auto err = BindRequestJson(p, kR00000, {}, &req, &info);
   REQUIRE_FALSE(err.has_value());
   REQUIRE(req.fields.size() == 9);
-  const char* expected[] = {"str:r00000", "str:tenant-039", "enum:1",   "str:eu-west", "enum:0",
+  const char* expected[] = {"str:r00000", "str:tenant-039", "enum:1",  "str:eu-west", "enum:0",
                             "enum:2",     "enum:2",         "int:300", "int:2859"};
   for (size_t i = 0; i < 9; ++i) {
     CAPTURE(p.request.fields[i].name);
@@ -210,7 +210,7 @@ TEST_CASE("required, optional and default fields") {
   struct Case {
     std::string name;
     std::string json;
-    std::string fields;  // DescribeValue of each field, joined by " "
+    std::string fields;       // DescribeValue of each field, joined by " "
     std::string decision_id;  // empty: none
   };
   const Case cases[] = {

@@ -18,8 +18,8 @@ using testing::Field;
 Policy SnapshotPolicy() {
   Policy p = testing::Route16Policy();
   p.static_targets = {"static-a"};
-  p.static_attributes = {{Value::Enum(0), Value::Str("eu-west"), Value::Missing(),
-                          Value::Missing(), Value::Float(0.5)}};
+  p.static_attributes = {{Value::Enum(0), Value::Str("eu-west"), Value::Missing(), Value::Missing(),
+                          Value::Float(0.5)}};
   return p;
 }
 
@@ -122,7 +122,8 @@ TEST_CASE("the snapshot hash is the SHA-256 of the canonical form") {
   // --inventory replaces the snapshot's own inventory before hashing.
   BoundSnapshot snap;
   const auto err = BindSnapshotJson(
-      p, R"({"inventory":[{"name":"old"}],"version":"v1","taken_at":"2025-01-01T00:00:00Z","targets":[{"name":"e\u0001","p95_ms":1.0}]})",
+      p,
+      R"({"inventory":[{"name":"old"}],"version":"v1","taken_at":"2025-01-01T00:00:00Z","targets":[{"name":"e\u0001","p95_ms":1.0}]})",
       R"([{"name":"e\u0001","kind":"edge","tags":{"z":2,"é":1}}])", &snap);
   if (err) FAIL(err->ToString());
   CHECK(snap.sha256 == expected);
@@ -145,18 +146,17 @@ TEST_CASE("snapshot errors") {
   };
   const Case cases[] = {
       {"two inventory targets with one name",
-       R"({"inventory":[{"name":"a"},{"name":"b"},{"name":"a"}],"targets":[]})", nullptr,
-       "E1020", R"(snapshot.inventory[2].name: duplicate target name "a")"},
+       R"({"inventory":[{"name":"a"},{"name":"b"},{"name":"a"}],"targets":[]})", nullptr, "E1020",
+       R"(snapshot.inventory[2].name: duplicate target name "a")"},
       {"inventory repeats a static target", R"({"inventory":[{"name":"static-a"}],"targets":[]})",
        nullptr, "E1020", R"(snapshot.inventory[0].name: duplicate target name "static-a")"},
       {"duplicate in an --inventory file", R"({"targets":[]})", R"([{"name":"a"},{"name":"a"}])",
        "E1020", R"(inventory[1].name: duplicate target name "a")"},
       {"two telemetry entries for one target",
-       R"({"targets":[{"name":"static-a"},{"name":"static-a","healthy":true}]})", nullptr,
-       "E1020", R"(snapshot.targets[1].name: duplicate target name "static-a")"},
-      {"two telemetry entries for an unknown target",
-       R"({"targets":[{"name":"x"},{"name":"x"}]})", nullptr, "E1020",
-       R"(snapshot.targets[1].name: duplicate target name "x")"},
+       R"({"targets":[{"name":"static-a"},{"name":"static-a","healthy":true}]})", nullptr, "E1020",
+       R"(snapshot.targets[1].name: duplicate target name "static-a")"},
+      {"two telemetry entries for an unknown target", R"({"targets":[{"name":"x"},{"name":"x"}]})",
+       nullptr, "E1020", R"(snapshot.targets[1].name: duplicate target name "x")"},
       {"malformed taken_at", R"({"taken_at":"2025-01-01","targets":[]})", nullptr, "E1021",
        "snapshot.taken_at: invalid time (expected RFC3339 or epoch milliseconds)"},
       {"taken_at of the wrong type", R"({"taken_at":1.5,"targets":[]})", nullptr, "E1021", ""},
@@ -192,8 +192,8 @@ TEST_CASE("snapshot errors") {
     BoundSnapshot snap;
     snap.sha256 = "untouched";
     const auto err = BindSnapshotJson(
-        p, c.snapshot,
-        c.inventory ? std::optional<std::string_view>(c.inventory) : std::nullopt, &snap);
+        p, c.snapshot, c.inventory ? std::optional<std::string_view>(c.inventory) : std::nullopt,
+        &snap);
     REQUIRE(err.has_value());
     CHECK(err->code == c.code);
     if (!c.error.empty()) CHECK(err->ToString() == c.error);
@@ -265,7 +265,8 @@ TEST_CASE("age_s, ejected_until and telemetry defaults") {
   bare.static_attributes = {{}, {}};
   BoundSnapshot s2;
   const auto err2 = BindSnapshotJson(
-      bare, R"({"targets":[{"name":"a","age_s":"NaN"},{"name":"b","age_s":"old","ejected_until":"soon"}]})",
+      bare,
+      R"({"targets":[{"name":"a","age_s":"NaN"},{"name":"b","age_s":"old","ejected_until":"soon"}]})",
       std::nullopt, &s2);
   if (err2) FAIL(err2->ToString());
   REQUIRE(s2.targets[0].age_s.has_value());

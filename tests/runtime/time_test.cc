@@ -64,16 +64,16 @@ TEST_CASE("ParseTime rejects malformed times") {
       "12.5",
       "9223372036854775808",
       "2025-01-01",
-      "2025-01-01T00:00:00",        // no zone
-      "2025-01-01 00:00:00Z",       // RFC3339 proper needs the T
-      "2025-02-29T00:00:00Z",       // not a leap year
-      "2100-02-29T00:00:00Z",       // divisible by 100, not by 400
+      "2025-01-01T00:00:00",   // no zone
+      "2025-01-01 00:00:00Z",  // RFC3339 proper needs the T
+      "2025-02-29T00:00:00Z",  // not a leap year
+      "2100-02-29T00:00:00Z",  // divisible by 100, not by 400
       "2025-13-01T00:00:00Z",
       "2025-00-01T00:00:00Z",
       "2025-04-31T00:00:00Z",
       "2025-01-01T24:00:00Z",
       "2025-01-01T00:60:00Z",
-      "2025-01-01T00:00:60Z",       // leap seconds have no epoch millisecond
+      "2025-01-01T00:00:60Z",  // leap seconds have no epoch millisecond
       "2025-01-01T00:00:00.Z",
       "2025-01-01T00:00:00+0100",
       "2025-01-01T00:00:00+24:00",
@@ -116,7 +116,8 @@ TEST_CASE("FormatTime and ParseTime round-trip over years 0000..9999") {
   uint64_t state = 0x9e3779b97f4a7c15;
   for (int i = 0; i < 20000; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // an LCG
-    const int64_t ms = kFirst + static_cast<int64_t>(state % static_cast<uint64_t>(kLast - kFirst + 1));
+    const int64_t ms =
+        kFirst + static_cast<int64_t>(state % static_cast<uint64_t>(kLast - kFirst + 1));
     const std::string text = FormatTime(ms);
     CAPTURE(ms);
     CAPTURE(text);

@@ -107,7 +107,7 @@ TEST_CASE("calls that do not fit the signature give missing") {
       CHECK(CallBuiltin(d.id, args, nullptr).is_missing());
     }
     for (const Value& odd : odd_ones) {
-      CAPTURE(Show(odd));
+      CAPTURE(DescribeValue(odd));
       for (size_t i = 0; i < sig.arity; ++i) {
         if (sig.params[i] & MaskOf(odd.kind())) {
           continue;  // len takes lists and maps
@@ -131,8 +131,9 @@ TEST_CASE("a prepared argument of the wrong built-in is ignored") {
   auto cidr = PrepareLiteral(BuiltinId::kCidrContains, S("10.0.0.0/8"), &error);
   REQUIRE(regex != nullptr);
   REQUIRE(cidr != nullptr);
-  CHECK(Show(Call("cidr_contains", {S("10.0.0.0/8"), S("10.1.1.1")}, regex.get())) == "true");
-  CHECK(Show(Call("matches", {S("10.1.1.1"), S("^10\\.")}, cidr.get())) == "true");
+  CHECK(DescribeValue(Call("cidr_contains", {S("10.0.0.0/8"), S("10.1.1.1")}, regex.get())) ==
+        "bool:true");
+  CHECK(DescribeValue(Call("matches", {S("10.1.1.1"), S("^10\\.")}, cidr.get())) == "bool:true");
 }
 
 }  // namespace

@@ -50,10 +50,11 @@ TEST_CASE("cidr_contains matches addresses of the network's family") {
     auto prepared = PrepareLiteral(BuiltinId::kCidrContains, S(c.cidr), &error);
     REQUIRE_MESSAGE(prepared != nullptr, error);
     SUBCASE("prepared") {
-      CHECK(Show(Call("cidr_contains", {S(c.cidr), S(c.ip)}, prepared.get())) == Show(c.want));
+      CHECK(DescribeValue(Call("cidr_contains", {S(c.cidr), S(c.ip)}, prepared.get())) ==
+            DescribeValue(c.want));
     }
     SUBCASE("parsed per call") {
-      CHECK(Show(Call("cidr_contains", {S(c.cidr), S(c.ip)})) == Show(c.want));
+      CHECK(DescribeValue(Call("cidr_contains", {S(c.cidr), S(c.ip)})) == DescribeValue(c.want));
     }
   }
 }

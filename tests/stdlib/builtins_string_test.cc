@@ -84,10 +84,11 @@ TEST_CASE("matches is an unanchored RE2 search") {
     REQUIRE(prepared != nullptr);
     CHECK(error.empty());
     SUBCASE("prepared") {
-      CHECK(Show(Call("matches", {S(c.s), S(c.pattern)}, prepared.get())) == Show(B(c.want)));
+      CHECK(DescribeValue(Call("matches", {S(c.s), S(c.pattern)}, prepared.get())) ==
+            DescribeValue(B(c.want)));
     }
     SUBCASE("compiled per call") {
-      CHECK(Show(Call("matches", {S(c.s), S(c.pattern)})) == Show(B(c.want)));
+      CHECK(DescribeValue(Call("matches", {S(c.s), S(c.pattern)})) == DescribeValue(B(c.want)));
     }
   }
 }

@@ -43,7 +43,7 @@ TEST_CASE("version_at_least compares dotted numbers") {
   for (const Case& c : cases) {
     CAPTURE(c.v);
     CAPTURE(c.min);
-    CHECK(Show(Call("version_at_least", {S(c.v), S(c.min)})) == Show(c.want));
+    CHECK(DescribeValue(Call("version_at_least", {S(c.v), S(c.min)})) == DescribeValue(c.want));
   }
 }
 

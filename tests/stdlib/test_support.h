@@ -3,7 +3,6 @@
 
 #include <doctest/doctest.h>
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -14,6 +13,7 @@
 
 #include "mixtral/stdlib/builtins.h"
 #include "mixtral/stdlib/value.h"
+#include "test_values.h"
 
 namespace mixtral::testing {
 
@@ -28,57 +28,12 @@ inline Value S(std::string_view s) { return Value::Str(std::string(s)); }
 inline Value B(bool b) { return Value::Bool(b); }
 inline Value M() { return Value::Missing(); }
 
-// An exact rendering: floats in shortest round-trip form, so -0.0 and 0.0
-// differ, and every NaN reads "nan". Comparing renderings compares values
-// bit-for-bit where it matters and prints both sides on failure.
-inline std::string Show(const Value& v) {
-  using K = Value::Kind;
-  switch (v.kind()) {
-    case K::kMissing:
-      return "missing";
-    case K::kBool:
-      return v.as_bool() ? "true" : "false";
-    case K::kInt:
-      return std::to_string(v.as_int());
-    case K::kFloat: {
-      if (std::isnan(v.as_float())) {
-        return "nan";
-      }
-      char buf[64];
-      auto res = std::to_chars(buf, buf + sizeof buf, v.as_float());
-      std::string s(buf, res.ptr);
-      if (s.find_first_of(".ein") == std::string::npos) {
-        s += ".0";
-      }
-      return s;
-    }
-    case K::kString:
-      return "\"" + std::string(v.as_string()) + "\"";
-    case K::kEnum:
-      return "enum#" + std::to_string(v.as_enum());
-    case K::kList:
-    case K::kSet: {
-      std::string s = v.kind() == K::kList ? "[" : "{";
-      for (const Value& item : v.as_list()) {
-        s += Show(item) + ",";
-      }
-      return s + (v.kind() == K::kList ? "]" : "}");
-    }
-    case K::kMap: {
-      std::string s = "{";
-      for (const auto& [key, value] : v.as_map()) {
-        s += Show(key) + ":" + Show(value) + ",";
-      }
-      return s + "}";
-    }
-  }
-  return "?";
-}
-
-inline std::string Show(std::span<const Value> values) {
+// "(int:1, str:a)". Values render through DescribeValue (tests/support), which
+// keeps int and float, and -0.0 and 0.0, apart.
+inline std::string DescribeArgs(std::span<const Value> values) {
   std::string s = "(";
   for (size_t i = 0; i < values.size(); ++i) {
-    s += (i ? ", " : "") + Show(values[i]);
+    s += (i ? ", " : "") + DescribeValue(values[i]);
   }
   return s + ")";
 }
@@ -96,12 +51,13 @@ struct CallCase {
   Value want;
 };
 
-// Runs every case through CallBuiltin and compares exact renderings.
+// Runs every case through CallBuiltin and compares the renderings, so that a
+// failure prints both values.
 inline void CheckCalls(std::span<const CallCase> cases) {
   for (const CallCase& c : cases) {
-    const std::string call = std::string(c.fn) + Show(c.args);
+    const std::string call = std::string(c.fn) + DescribeArgs(c.args);
     CAPTURE(call);
-    CHECK(Show(Call(c.fn, c.args)) == Show(c.want));
+    CHECK(DescribeValue(Call(c.fn, c.args)) == DescribeValue(c.want));
   }
 }
 

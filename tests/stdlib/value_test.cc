@@ -29,20 +29,22 @@ TEST_CASE("SetOf sorts and removes duplicates") {
     std::string want;
   };
   const Case cases[] = {
-      {"ints", {I(3), I(1), I(2), I(1)}, "{1,2,3,}"},
+      {"ints", {I(3), I(1), I(2), I(1)}, "set{int:1,int:2,int:3}"},
       {"strings by code point",
        {S("b"), S("\xC3\xA9"), S("a"), S("B")},
-       "{\"B\",\"a\",\"b\",\"\xC3\xA9\",}"},
-      {"empty", {}, "{}"},
-      {"-0 and +0 are one element", {F(0.0), F(-0.0)}, "{-0.0,}"},
-      {"-0 first either way", {F(-0.0), F(0.0)}, "{-0.0,}"},
-      {"floats in total order", {F(1.0), F(-kInf), F(kInf), F(-1.0)}, "{-inf,-1.0,1.0,inf,}"},
+       "set{str:B,str:a,str:b,str:\xC3\xA9}"},
+      {"empty", {}, "set{}"},
+      {"-0 and +0 are one element", {F(0.0), F(-0.0)}, "set{float:-0}"},
+      {"-0 first either way", {F(-0.0), F(0.0)}, "set{float:-0}"},
+      {"floats in total order",
+       {F(1.0), F(-kInf), F(kInf), F(-1.0)},
+       "set{float:-inf,float:-1,float:1,float:inf}"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.what);
     const Value set = Value::SetOf(c.items);
     CHECK(set.kind() == Value::Kind::kSet);
-    CHECK(Show(set) == c.want);
+    CHECK(DescribeValue(set) == c.want);
   }
   CHECK(ValueEquals(Value::SetOf({I(2), I(1)}), Value::SetOf({I(1), I(2), I(2)})));
   CHECK(ValueEquals(Value::SetOf({F(-0.0), F(0.0)}), Value::SetOf({F(0.0)})));
@@ -51,9 +53,9 @@ TEST_CASE("SetOf sorts and removes duplicates") {
 TEST_CASE("MapOf sorts by key and keeps the last duplicate") {
   const Value m = Value::MapOf({{S("b"), I(1)}, {S("a"), I(2)}, {S("b"), I(3)}, {S("c"), I(4)}});
   CHECK(m.kind() == Value::Kind::kMap);
-  CHECK(Show(m) == "{\"a\":2,\"b\":3,\"c\":4,}");
-  CHECK(Show(Value::MapOf({{F(0.0), I(1)}, {F(-0.0), I(2)}})) == "{-0.0:2,}");
-  CHECK(Show(Value::MapOf({{F(-0.0), I(1)}, {F(0.0), I(2)}})) == "{0.0:2,}");
+  CHECK(DescribeValue(m) == "map{str:a=int:2,str:b=int:3,str:c=int:4}");
+  CHECK(DescribeValue(Value::MapOf({{F(0.0), I(1)}, {F(-0.0), I(2)}})) == "map{float:-0=int:2}");
+  CHECK(DescribeValue(Value::MapOf({{F(-0.0), I(1)}, {F(0.0), I(2)}})) == "map{float:0=int:2}");
 }
 
 TEST_CASE("ValueEquals") {
@@ -133,8 +135,8 @@ TEST_CASE("ValueOrder is a total order: kind first, then value") {
   const size_t n = std::size(chain);
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < n; ++j) {
-      CAPTURE(Show(chain[i]));
-      CAPTURE(Show(chain[j]));
+      CAPTURE(DescribeValue(chain[i]));
+      CAPTURE(DescribeValue(chain[j]));
       const int want = i < j ? -1 : (i > j ? 1 : 0);
       CHECK(ValueOrder(chain[i], chain[j]) == want);
     }

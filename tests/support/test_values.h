@@ -12,16 +12,21 @@ namespace mixtral::testing {
 
 inline std::string DescribeValue(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kMissing: return "missing";
-    case Value::Kind::kBool: return v.as_bool() ? "bool:true" : "bool:false";
-    case Value::Kind::kInt: return "int:" + std::to_string(v.as_int());
+    case Value::Kind::kMissing:
+      return "missing";
+    case Value::Kind::kBool:
+      return v.as_bool() ? "bool:true" : "bool:false";
+    case Value::Kind::kInt:
+      return "int:" + std::to_string(v.as_int());
     case Value::Kind::kFloat: {
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_float());
       return "float:" + std::string(buf, end);
     }
-    case Value::Kind::kString: return "str:" + std::string(v.as_string());
-    case Value::Kind::kEnum: return "enum:" + std::to_string(v.as_enum());
+    case Value::Kind::kString:
+      return "str:" + std::string(v.as_string());
+    case Value::Kind::kEnum:
+      return "enum:" + std::to_string(v.as_enum());
     case Value::Kind::kList:
     case Value::Kind::kSet: {
       const bool set = v.kind() == Value::Kind::kSet;

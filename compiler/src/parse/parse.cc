@@ -38,11 +38,38 @@ class Listener : public antlr4::BaseErrorListener {
       for (unsigned char c : text) width += (c & 0xC0) != 0x80;
       if (width > 1) r.end.col = r.begin.col + static_cast<uint32_t>(width - 1);
     }
-    diags_->Error("E0001", r, "syntax error: " + message);
+    diags_->Error("E0001", r, Reword(message, offending));
     throw StopParsing{};
   }
 
  private:
+  // ANTLR lists every token it could accept; past a handful that list is
+  // noise, so say what was found and only name short alternatives.
+  static std::string Reword(const std::string& msg, antlr4::Token* offending) {
+    std::string found = "end of file";
+    if (offending && offending->getType() != antlr4::Token::EOF)
+      found = "`" + offending->getText() + "`";
+    size_t open = msg.find("expecting {");
+    size_t single = msg.find("expecting ");
+    if (open != std::string::npos) {
+      std::string set = msg.substr(open + 11, msg.rfind('}') - open - 11);
+      size_t items = 1;
+      for (char c : set) items += c == ',';
+      if (items <= 6) return "unexpected " + found + "; expected one of " + set;
+      return "unexpected " + found;
+    }
+    if (single != std::string::npos) return "unexpected " + found + "; expected " + msg.substr(single + 10);
+    if (msg.rfind("missing ", 0) == 0) {
+      size_t at = msg.find(" at ");
+      return "expected " + msg.substr(8, at == std::string::npos ? std::string::npos : at - 8) +
+             " before " + found;
+    }
+    if (msg.rfind("extraneous input", 0) == 0 || msg.rfind("mismatched input", 0) == 0 ||
+        msg.rfind("no viable alternative", 0) == 0)
+      return "unexpected " + found;
+    return "syntax error: " + msg;
+  }
+
   uint32_t file_;
   Diagnostics* diags_;
 };

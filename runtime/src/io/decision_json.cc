@@ -17,9 +17,12 @@ using io::JsonWriter;
 
 const char* OutcomeText(Outcome o) {
   switch (o) {
-    case Outcome::kRouted: return "routed";
-    case Outcome::kDegraded: return "degraded";
-    case Outcome::kRejected: return "rejected";
+    case Outcome::kRouted:
+      return "routed";
+    case Outcome::kDegraded:
+      return "degraded";
+    case Outcome::kRejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -28,17 +31,23 @@ void WriteScalar(JsonWriter* w, const Scalar& s) {
   std::visit(
       [w](const auto& v) {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) w->String(v);
-        else if constexpr (std::is_same_v<T, int64_t>) w->Int(v);
-        else if constexpr (std::is_same_v<T, double>) w->Double(v);
-        else w->Bool(v);
+        if constexpr (std::is_same_v<T, std::string>)
+          w->String(v);
+        else if constexpr (std::is_same_v<T, int64_t>)
+          w->Int(v);
+        else if constexpr (std::is_same_v<T, double>)
+          w->Double(v);
+        else
+          w->Bool(v);
       },
       s);
 }
 
 void WriteOptString(JsonWriter* w, const std::optional<std::string>& s) {
-  if (s) w->String(*s);
-  else w->Null();
+  if (s)
+    w->String(*s);
+  else
+    w->Null();
 }
 
 void WriteStrings(JsonWriter* w, const std::vector<std::string>& items) {
@@ -105,15 +114,18 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
     w->String(f.rule);
     // A route-level condition has no target.
     w->Key("target");
-    if (f.target.empty()) w->Null();
-    else w->String(f.target);
+    if (f.target.empty())
+      w->Null();
+    else
+      w->String(f.target);
     w->EndObject();
   }
   w->EndArray();
 
   w->Key("removed");
   w->BeginObject();
-  for (size_t i : SortedBy(e.removed, [](const auto& r) -> const std::string& { return r.first; })) {
+  for (size_t i :
+       SortedBy(e.removed, [](const auto& r) -> const std::string& { return r.first; })) {
     w->Key(e.removed[i].first);
     WriteStrings(w, e.removed[i].second);
   }
@@ -121,12 +133,15 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
 
   w->Key("scores");
   w->BeginObject();
-  for (size_t i : SortedBy(e.scores, [](const Score& s) -> const std::string& { return s.target; })) {
+  for (size_t i :
+       SortedBy(e.scores, [](const Score& s) -> const std::string& { return s.target; })) {
     w->Key(e.scores[i].target);
     // Missing ranks last (contract §4) and has no number; NaN is a number
     // and is written "NaN" like any non-finite float.
-    if (e.scores[i].value) w->Double(*e.scores[i].value);
-    else w->Null();
+    if (e.scores[i].value)
+      w->Double(*e.scores[i].value);
+    else
+      w->Null();
   }
   w->EndObject();
   w->EndObject();
@@ -137,7 +152,8 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
 
   w->Key("annotations");
   w->BeginObject();
-  for (size_t i : SortedBy(d.annotations, [](const auto& a) -> const std::string& { return a.first; })) {
+  for (size_t i :
+       SortedBy(d.annotations, [](const auto& a) -> const std::string& { return a.first; })) {
     w->Key(d.annotations[i].first);
     WriteScalar(w, d.annotations[i].second);
   }
@@ -173,12 +189,16 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   w->EndArray();
 
   w->Key("eval_ns");
-  if (d.eval_ns) w->Int(*d.eval_ns);
-  else w->Null();
+  if (d.eval_ns)
+    w->Int(*d.eval_ns);
+  else
+    w->Null();
 
   w->Key("explain");
-  if (d.explain) WriteExplain(w, *d.explain);
-  else w->Null();
+  if (d.explain)
+    WriteExplain(w, *d.explain);
+  else
+    w->Null();
 
   w->Key("fallbacks");
   WriteStrings(w, d.fallbacks);
@@ -228,11 +248,15 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   w->Key("snapshot_sha256");
   w->String(d.snapshot_sha256);
   w->Key("snapshot_taken_at");
-  if (d.snapshot_taken_at_ms) w->String(FormatTime(*d.snapshot_taken_at_ms));
-  else w->Null();
+  if (d.snapshot_taken_at_ms)
+    w->String(FormatTime(*d.snapshot_taken_at_ms));
+  else
+    w->Null();
   w->Key("snapshot_version");
-  if (d.snapshot_version) WriteScalar(w, *d.snapshot_version);
-  else w->Null();
+  if (d.snapshot_version)
+    WriteScalar(w, *d.snapshot_version);
+  else
+    w->Null();
 
   w->Key("target");
   WriteOptString(w, d.target);

@@ -26,20 +26,34 @@ namespace io {
 //   E1999  internal error                (a bug or out of memory, not the input's fault)
 const char* ErrCode(Err e) {
   switch (e) {
-    case Err::kMalformedJson: return "E1001";
-    case Err::kInvalidUtf8: return "E1002";
-    case Err::kTooLarge: return "E1003";
-    case Err::kTooDeep: return "E1004";
-    case Err::kStringTooLong: return "E1005";
-    case Err::kMissingField: return "E1010";
-    case Err::kUnknownField: return "E1011";
-    case Err::kWrongType: return "E1012";
-    case Err::kUnknownEnum: return "E1013";
-    case Err::kIntOutOfRange: return "E1014";
-    case Err::kDuplicateTarget: return "E1020";
-    case Err::kInvalidTime: return "E1021";
-    case Err::kSnapshotShape: return "E1022";
-    case Err::kInternal: return "E1999";
+    case Err::kMalformedJson:
+      return "E1001";
+    case Err::kInvalidUtf8:
+      return "E1002";
+    case Err::kTooLarge:
+      return "E1003";
+    case Err::kTooDeep:
+      return "E1004";
+    case Err::kStringTooLong:
+      return "E1005";
+    case Err::kMissingField:
+      return "E1010";
+    case Err::kUnknownField:
+      return "E1011";
+    case Err::kWrongType:
+      return "E1012";
+    case Err::kUnknownEnum:
+      return "E1013";
+    case Err::kIntOutOfRange:
+      return "E1014";
+    case Err::kDuplicateTarget:
+      return "E1020";
+    case Err::kInvalidTime:
+      return "E1021";
+    case Err::kSnapshotShape:
+      return "E1022";
+    case Err::kInternal:
+      return "E1999";
   }
   return "E1999";
 }

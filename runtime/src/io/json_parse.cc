@@ -3,7 +3,6 @@
 // written; the SAX events carry both.
 #include <algorithm>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "io/errors.h"

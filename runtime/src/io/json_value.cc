@@ -39,14 +39,22 @@ void JsonValue::Set(std::string key, JsonValue value) {
 
 const char* JsonValue::KindName() const {
   switch (data_.index()) {
-    case 0: return "null";
-    case 1: return "bool";
-    case 2: return "int";
-    case 3: return "float";
-    case 4: return "int";
-    case 5: return "string";
-    case 6: return "array";
-    case 7: return "object";
+    case 0:
+      return "null";
+    case 1:
+      return "bool";
+    case 2:
+      return "int";
+    case 3:
+      return "float";
+    case 4:
+      return "int";
+    case 5:
+      return "string";
+    case 6:
+      return "array";
+    case 7:
+      return "object";
   }
   return "?";
 }
