@@ -21,5 +21,6 @@ std::shared_ptr<const Policy> CompileReporting(const std::string& path, bool wer
 
 int CheckCommand(int argc, char** argv);
 int EvalCommand(int argc, char** argv);
+int TestCommand(int argc, char** argv);
 
 }  // namespace mixtral::cli

@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  check FILE... [--werror]       type-check policies\n"
     "  eval --policy FILE ...         decide requests against a telemetry snapshot\n"
+    "  test FILE|DIR... [--min-coverage N]  run policy tests, report rule coverage\n"
     "  help                           show this text\n"
     "\n"
     "Run `mixtral <command> --help` for a command's options.\n";
@@ -34,6 +35,7 @@ int Dispatch(int argc, char** argv) {
   }
   if (cmd == "check") return mixtral::cli::CheckCommand(argc, argv);
   if (cmd == "eval") return mixtral::cli::EvalCommand(argc, argv);
+  if (cmd == "test") return mixtral::cli::TestCommand(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;
     return mixtral::cli::kOk;

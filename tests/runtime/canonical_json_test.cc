@@ -95,7 +95,9 @@ TEST_CASE("CanonicalizeJson errors are located") {
     REQUIRE(err.has_value());
     CHECK(err->code == c.code);
     CHECK(err->path == c.path);
-    if (c.offset) CHECK(err->byte_offset == c.offset);
+    if (c.offset) {
+      CHECK(err->byte_offset == c.offset);
+    }
     CHECK(out == "untouched");
   }
 }

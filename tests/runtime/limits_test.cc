@@ -88,9 +88,13 @@ TEST_CASE("string fields are limited to 4 KiB of UTF-8") {
     bool ok;
   };
   std::string e_acute_2048, e_acute_2049, escaped_2048;
-  for (int i = 0; i < 2048; ++i) e_acute_2048 += "\xC3\xA9";
+  for (int i = 0; i < 2048; ++i) {
+    e_acute_2048 += "\xC3\xA9";
+  }
   e_acute_2049 = e_acute_2048 + "\xC3\xA9";
-  for (int i = 0; i < 2048; ++i) escaped_2048 += "\\u00e9";  // 12288 bytes of text, 4096 decoded
+  for (int i = 0; i < 2048; ++i) {
+    escaped_2048 += "\\u00e9";  // 12288 bytes of text, 4096 decoded
+  }
   const Case cases[] = {
       {"4096 ASCII", "\"" + std::string(4096, 'a') + "\"", true},
       {"4097 ASCII", "\"" + std::string(4097, 'a') + "\"", false},

@@ -37,7 +37,9 @@ std::optional<InputError> BindX(const MakeType& make, const std::string& value, 
   const Policy p = testing::OneFieldPolicy(make);
   BoundRequest req;
   auto err = BindRequestJson(p, R"({"x":)" + value + "}", {}, &req);
-  if (!err) *out = req.fields.at(0);
+  if (!err) {
+    *out = req.fields.at(0);
+  }
   return err;
 }
 
@@ -93,7 +95,9 @@ TEST_CASE("each type accepts its JSON forms") {
     CAPTURE(c.json);
     Value v;
     const auto err = BindX(c.make, c.json, &v);
-    if (err) FAIL_CHECK(err->ToString());
+    if (err) {
+      FAIL_CHECK(err->ToString());
+    }
     CHECK(DescribeValue(v) == c.expected);
   }
 }
@@ -164,7 +168,9 @@ TEST_CASE("each type rejects other JSON with a located error") {
     const auto err = BindX(c.make, c.json, &v);
     REQUIRE(err.has_value());
     CHECK(err->code == c.code);
-    if (!c.error.empty()) CHECK(err->ToString() == c.error);
+    if (!c.error.empty()) {
+      CHECK(err->ToString() == c.error);
+    }
     CHECK(err->path.rfind("request.x", 0) == 0);
   }
 }
@@ -229,7 +235,9 @@ TEST_CASE("required, optional and default fields") {
     const auto err = BindRequestJson(p, c.json, {}, &req, &info);
     REQUIRE_FALSE(err.has_value());
     std::string got;
-    for (const Value& v : req.fields) got += (got.empty() ? "" : " ") + DescribeValue(v);
+    for (const Value& v : req.fields) {
+      got += (got.empty() ? "" : " ") + DescribeValue(v);
+    }
     CHECK(got == c.fields);
     CHECK(info.decision_id == (c.decision_id.empty() ? std::optional<std::string>()
                                                      : std::optional<std::string>(c.decision_id)));
@@ -271,7 +279,9 @@ TEST_CASE("request-level errors") {
     const auto err = BindRequestJson(p, c.json, {.reject_unknown = c.reject_unknown}, &req);
     REQUIRE(err.has_value());
     CHECK(err->code == c.code);
-    if (!c.error.empty()) CHECK(err->ToString() == c.error);
+    if (!c.error.empty()) {
+      CHECK(err->ToString() == c.error);
+    }
     REQUIRE(req.fields.size() == 1);
     CHECK(DescribeValue(req.fields[0]) == "int:99");
   }

@@ -25,7 +25,9 @@ Policy SnapshotPolicy() {
 
 std::string Describe(const std::vector<Value>& values) {
   std::string s;
-  for (const Value& v : values) s += (s.empty() ? "" : " ") + DescribeValue(v);
+  for (const Value& v : values) {
+    s += (s.empty() ? "" : " ") + DescribeValue(v);
+  }
   return s;
 }
 
@@ -52,7 +54,9 @@ TEST_CASE("a snapshot binds static targets, then inventory, then joins telemetry
   const Policy p = SnapshotPolicy();
   BoundSnapshot snap;
   const auto err = BindSnapshotJson(p, kSnapshot, std::nullopt, &snap);
-  if (err) FAIL(err->ToString());
+  if (err) {
+    FAIL(err->ToString());
+  }
 
   CHECK(snap.taken_at_ms == std::optional<int64_t>(1'735'689'600'000));
   REQUIRE(snap.version.has_value());
@@ -115,7 +119,9 @@ TEST_CASE("the snapshot hash is the SHA-256 of the canonical form") {
     CAPTURE(text);
     BoundSnapshot snap;
     const auto err = BindSnapshotJson(p, text, std::nullopt, &snap);
-    if (err) FAIL(err->ToString());
+    if (err) {
+      FAIL(err->ToString());
+    }
     CHECK(snap.sha256 == expected);
   }
 
@@ -125,7 +131,9 @@ TEST_CASE("the snapshot hash is the SHA-256 of the canonical form") {
       p,
       R"({"inventory":[{"name":"old"}],"version":"v1","taken_at":"2025-01-01T00:00:00Z","targets":[{"name":"e\u0001","p95_ms":1.0}]})",
       R"([{"name":"e\u0001","kind":"edge","tags":{"z":2,"é":1}}])", &snap);
-  if (err) FAIL(err->ToString());
+  if (err) {
+    FAIL(err->ToString());
+  }
   CHECK(snap.sha256 == expected);
   REQUIRE(snap.targets.size() == 1);
   CHECK(snap.targets[0].name == "e\x01");
@@ -196,7 +204,9 @@ TEST_CASE("snapshot errors") {
         &snap);
     REQUIRE(err.has_value());
     CHECK(err->code == c.code);
-    if (!c.error.empty()) CHECK(err->ToString() == c.error);
+    if (!c.error.empty()) {
+      CHECK(err->ToString() == c.error);
+    }
     CHECK(snap.sha256 == "untouched");
   }
 }
@@ -222,7 +232,9 @@ TEST_CASE("snapshot header forms") {
     CAPTURE(c.name);
     BoundSnapshot snap;
     const auto err = BindSnapshotJson(p, c.snapshot, std::nullopt, &snap);
-    if (err) FAIL(err->ToString());
+    if (err) {
+      FAIL(err->ToString());
+    }
     CHECK(snap.taken_at_ms == c.taken_at);
     CHECK(snap.version == c.version);
     CHECK(snap.targets.size() == 1);
@@ -243,7 +255,9 @@ TEST_CASE("age_s, ejected_until and telemetry defaults") {
   ]})";
   BoundSnapshot snap;
   const auto err = BindSnapshotJson(p, snapshot, std::nullopt, &snap);
-  if (err) FAIL(err->ToString());
+  if (err) {
+    FAIL(err->ToString());
+  }
   REQUIRE(snap.targets.size() == 4);
   // Declared age_s fills both the slot and BoundTarget::age_s.
   CHECK(Describe(snap.targets[0].telemetry) == "int:0 float:2.5");
@@ -268,7 +282,9 @@ TEST_CASE("age_s, ejected_until and telemetry defaults") {
       bare,
       R"({"targets":[{"name":"a","age_s":"NaN"},{"name":"b","age_s":"old","ejected_until":"soon"}]})",
       std::nullopt, &s2);
-  if (err2) FAIL(err2->ToString());
+  if (err2) {
+    FAIL(err2->ToString());
+  }
   REQUIRE(s2.targets[0].age_s.has_value());
   CHECK(std::isnan(*s2.targets[0].age_s));
   CHECK(s2.targets[0].telemetry.empty());

@@ -58,7 +58,7 @@ TEST_CASE("the signature parser reads the notation of builtins.h") {
   CHECK(ParseSignature("() -> int").valid);
   CHECK(ParseSignature("(duration) -> float").params[0] == MaskOf(K::kInt));
 
-  const char* invalid[] = {
+  const std::string_view invalid[] = {
       "",
       "(int)",
       "(int) ->",
@@ -71,7 +71,7 @@ TEST_CASE("the signature parser reads the notation of builtins.h") {
       "(int, int, int, int) -> int",
       "(int)-> int",
   };
-  for (const char* text : invalid) {
+  for (std::string_view text : invalid) {
     CAPTURE(text);
     CHECK(!ParseSignature(text).valid);
   }

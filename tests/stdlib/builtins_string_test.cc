@@ -61,8 +61,8 @@ TEST_CASE("starts_with, ends_with and contains compare bytes") {
 
 TEST_CASE("matches is an unanchored RE2 search") {
   struct Case {
-    const char* s;
-    const char* pattern;
+    std::string_view s;
+    std::string_view pattern;
     bool want;
   };
   const Case cases[] = {
@@ -76,21 +76,27 @@ TEST_CASE("matches is an unanchored RE2 search") {
       {"", "^$", true},
       {"ABC", "(?i)abc", true},
   };
+  std::vector<std::shared_ptr<const PreparedArg>> prepared;
   for (const Case& c : cases) {
-    CAPTURE(c.s);
-    CAPTURE(c.pattern);
     std::string error;
-    auto prepared = PrepareLiteral(BuiltinId::kMatches, S(c.pattern), &error);
-    REQUIRE(prepared != nullptr);
+    prepared.push_back(PrepareLiteral(BuiltinId::kMatches, S(c.pattern), &error));
+    CAPTURE(c.pattern);
+    REQUIRE(prepared.back() != nullptr);
     CHECK(error.empty());
-    SUBCASE("prepared") {
-      CHECK(DescribeValue(Call("matches", {S(c.s), S(c.pattern)}, prepared.get())) ==
+  }
+  // Both paths must agree: the pattern prepared once and the one compiled per call.
+  auto check_all = [&](bool use_prepared) {
+    for (size_t i = 0; i < std::size(cases); ++i) {
+      const Case& c = cases[i];
+      CAPTURE(c.s);
+      CAPTURE(c.pattern);
+      const PreparedArg* arg = use_prepared ? prepared[i].get() : nullptr;
+      CHECK(DescribeValue(Call("matches", {S(c.s), S(c.pattern)}, arg)) ==
             DescribeValue(B(c.want)));
     }
-    SUBCASE("compiled per call") {
-      CHECK(DescribeValue(Call("matches", {S(c.s), S(c.pattern)})) == DescribeValue(B(c.want)));
-    }
-  }
+  };
+  SUBCASE("prepared") { check_all(true); }
+  SUBCASE("compiled per call") { check_all(false); }
 }
 
 TEST_CASE("matches rejects an invalid pattern") {

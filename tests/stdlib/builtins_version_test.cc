@@ -5,8 +5,8 @@ namespace {
 
 TEST_CASE("version_at_least compares dotted numbers") {
   struct Case {
-    const char* v;
-    const char* min;
+    std::string_view v;
+    std::string_view min;
     Value want;
   };
   const Case cases[] = {

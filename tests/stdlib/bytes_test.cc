@@ -7,7 +7,7 @@ namespace {
 
 TEST_CASE("FindInvalidUtf8 reports the offset of the first bad sequence") {
   struct Case {
-    const char* what;
+    std::string_view what;
     std::string_view bytes;
     std::optional<size_t> want;
   };

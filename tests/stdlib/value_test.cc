@@ -24,7 +24,7 @@ TEST_CASE("constructors and accessors") {
 
 TEST_CASE("SetOf sorts and removes duplicates") {
   struct Case {
-    const char* what;
+    std::string_view what;
     Value::List items;
     std::string want;
   };
@@ -60,7 +60,7 @@ TEST_CASE("MapOf sorts by key and keeps the last duplicate") {
 
 TEST_CASE("ValueEquals") {
   struct Case {
-    const char* what;
+    std::string_view what;
     Value a, b;
     bool want;
   };

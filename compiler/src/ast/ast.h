@@ -159,8 +159,9 @@ struct AssertDecl { std::string name; SourceRange range; ExprId cond; };
 struct TestDecl {
   std::string name;
   SourceRange range;
-  std::string request_json;
-  std::string telemetry_json;
+  // JSON text written inline, or a fixture path relative to the policy file.
+  std::optional<std::string> request_json, request_file;
+  std::optional<std::string> telemetry_json, telemetry_file;
   std::optional<std::string> now;
   std::optional<std::string> route;
   struct Expect {

@@ -319,9 +319,15 @@ class Builder {
     t.range = Range(c);
     for (auto* item : c->testItem()) {
       if (auto* x = dynamic_cast<P::TestRequestContext*>(item)) {
-        t.request_json = RawText(x->jsonValue());
+        if (x->jsonValue()->STRING() && x->jsonValue()->children.size() == 1)
+          t.request_file = Str(x->jsonValue()->STRING()->getSymbol());
+        else
+          t.request_json = Json(x->jsonValue());
       } else if (auto* x = dynamic_cast<P::TestTelemetryContext*>(item)) {
-        t.telemetry_json = RawText(x->jsonValue());
+        if (x->jsonValue()->STRING() && x->jsonValue()->children.size() == 1)
+          t.telemetry_file = Str(x->jsonValue()->STRING()->getSymbol());
+        else
+          t.telemetry_json = Json(x->jsonValue());
       } else if (auto* x = dynamic_cast<P::TestNowContext*>(item)) {
         t.now = Str(x->STRING()->getSymbol());
       } else if (auto* x = dynamic_cast<P::TestRouteContext*>(item)) {
@@ -344,9 +350,25 @@ class Builder {
     p_->tests.push_back(std::move(t));
   }
 
-  std::string RawText(antlr4::ParserRuleContext* ctx) {
-    return input_->getText(antlr4::misc::Interval(ctx->getStart()->getStartIndex(),
-                                                  ctx->getStop()->getStopIndex()));
+  // JSON text of a test's inline value; bare keys (`tier: "pro"`) get quoted.
+  std::string Json(P::JsonValueContext* ctx) {
+    std::string out;
+    for (size_t i = 0; i < ctx->children.size(); ++i) {
+      auto* child = ctx->children[i];
+      // Trailing commas are allowed in policies but not in JSON.
+      if (child->getText() == "," && i + 1 < ctx->children.size() &&
+          (ctx->children[i + 1]->getText() == "}" || ctx->children[i + 1]->getText() == "]"))
+        continue;
+      if (auto* m = dynamic_cast<P::JsonMemberContext*>(child)) {
+        out += m->STRING() ? m->STRING()->getText() : "\"" + m->ident()->getText() + "\"";
+        out += ":" + Json(m->jsonValue());
+      } else if (auto* v = dynamic_cast<P::JsonValueContext*>(child)) {
+        out += Json(v);
+      } else {
+        out += child->getText();
+      }
+    }
+    return out;
   }
 
   // ---- expressions ---------------------------------------------------------

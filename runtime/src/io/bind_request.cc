@@ -14,8 +14,9 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
                                           const RequestBindOptions& options, BoundRequest* out,
                                           RequestBindInfo* info) {
   io::JsonValue doc;
-  if (auto err = io::ParseJson(json, kMaxRequestBytes, kRoot, &doc)) { return err;
-}
+  if (auto err = io::ParseJson(json, kMaxRequestBytes, kRoot, &doc)) {
+    return err;
+  }
   const io::PathNode root = io::PathNode::Root(kRoot);
   const io::JsonValue::Object* members = doc.as_object();
   if (members == nullptr) {
@@ -27,19 +28,21 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
   // Keys are unique, so members beyond the schema fields found are unknown;
   // only then is it worth looking for which ones they are.
   size_t known = 0;
-  for (const FieldInfo& field : schema.fields) { known += doc.Find(field.name) != nullptr;
-}
+  for (const FieldInfo& field : schema.fields) {
+    known += doc.Find(field.name) != nullptr;
+  }
   RequestBindInfo local_info;
   if (members->size() > known) {
     // Unknown fields before missing ones: a misspelt name explains the
     // "missing required field" that would otherwise be reported instead.
     for (const auto& member : *members) {
-      if (schema.Find(member.first) >= 0) { continue;
-}
+      if (schema.Find(member.first) >= 0) {
+        continue;
+      }
       if (schema.closed || options.reject_unknown) {
         return io::MakeError(io::Err::kUnknownField, root.Member(member.first).Render(),
                              "unknown field");
-}
+      }
       ++local_info.unknown_fields;
     }
   }
@@ -63,7 +66,7 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
     if (auto err = io::BindValue(policy.types, field.type, *value, root.Member(field.name), limits,
                                  &bound.fields[i])) {
       return err;
-}
+    }
     if (field.is_id) {
       const Value& v = bound.fields[i];
       if (v.kind() == Value::Kind::kString) {
@@ -74,8 +77,9 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
     }
   }
   *out = std::move(bound);
-  if (info != nullptr) { *info = std::move(local_info);
-}
+  if (info != nullptr) {
+    *info = std::move(local_info);
+  }
   return std::nullopt;
 }
 

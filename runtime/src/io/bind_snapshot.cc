@@ -25,25 +25,31 @@ constexpr std::string_view kRoot = "snapshot";
 
 // Numbers, plus the strings that stand for NaN and the infinities (§12).
 std::optional<double> FloatFromJson(const JsonValue& json) {
-  if (auto d = json.as_number()) { return d;
-}
+  if (auto d = json.as_number()) {
+    return d;
+  }
   if (auto* s = json.as_string()) {
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    if (*s == "NaN") { return std::numeric_limits<double>::quiet_NaN();
-}
-    if (*s == "Infinity") { return kInf;
-}
-    if (*s == "-Infinity") { return -kInf;
-}
+    if (*s == "NaN") {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    if (*s == "Infinity") {
+      return kInf;
+    }
+    if (*s == "-Infinity") {
+      return -kInf;
+    }
   }
   return std::nullopt;
 }
 
 std::optional<int64_t> TimeFromJson(const JsonValue& json) {
-  if (auto* i = json.as_int()) { return *i;
-}
-  if (auto* s = json.as_string()) { return ParseTime(*s);
-}
+  if (auto* i = json.as_int()) {
+    return *i;
+  }
+  if (auto* s = json.as_string()) {
+    return ParseTime(*s);
+  }
   return std::nullopt;
 }
 
@@ -57,10 +63,12 @@ class SnapshotBinder {
                                  std::optional<std::string_view> inventory_json,
                                  BoundSnapshot* out) {
     JsonValue doc;
-    if (auto err = io::ParseJson(snapshot_json, kMaxSnapshotBytes, kRoot, &doc)) { return err;
-}
-    if (doc.as_object() == nullptr) { return Shape(PathNode::Root(kRoot), "an object", doc);
-}
+    if (auto err = io::ParseJson(snapshot_json, kMaxSnapshotBytes, kRoot, &doc)) {
+      return err;
+    }
+    if (doc.as_object() == nullptr) {
+      return Shape(PathNode::Root(kRoot), "an object", doc);
+    }
     const PathNode root = PathNode::Root(kRoot);
 
     // With --inventory the file's entries are reported as `inventory[i]`,
@@ -70,24 +78,29 @@ class SnapshotBinder {
       JsonValue inventory;
       if (auto err = io::ParseJson(*inventory_json, kMaxSnapshotBytes, "inventory", &inventory)) {
         return err;
-}
+      }
       if (inventory.as_array() == nullptr) {
         return Shape(PathNode::Root("inventory"), "an array", inventory);
-}
+      }
       doc.Set("inventory", std::move(inventory));
       inventory_path = PathNode::Root("inventory");
     }
 
-    if (auto err = BindHeader(doc, root)) { return err;
-}
-    if (auto err = AddStaticTargets()) { return err;
-}
-    if (auto err = AddInventory(doc.Find("inventory"), inventory_path)) { return err;
-}
-    if (auto err = BindTelemetry(doc.Find("targets"), root.Member("targets"))) { return err;
-}
-    if (auto err = BindCounters(doc.Find("counters"), root.Member("counters"))) { return err;
-}
+    if (auto err = BindHeader(doc, root)) {
+      return err;
+    }
+    if (auto err = AddStaticTargets()) {
+      return err;
+    }
+    if (auto err = AddInventory(doc.Find("inventory"), inventory_path)) {
+      return err;
+    }
+    if (auto err = BindTelemetry(doc.Find("targets"), root.Member("targets"))) {
+      return err;
+    }
+    if (auto err = BindCounters(doc.Find("counters"), root.Member("counters"))) {
+      return err;
+    }
 
     std::string canonical;
     io::WriteCanonical(doc, &canonical);
@@ -149,7 +162,7 @@ class SnapshotBinder {
       if (auto err = AddTarget(policy_.static_targets[i], std::move(attributes),
                                path.Member(policy_.static_targets[i]))) {
         return err;
-}
+      }
     }
     snap_.static_count = snap_.targets.size();
     return std::nullopt;
@@ -163,13 +176,14 @@ class SnapshotBinder {
       const FieldInfo& field = schema.fields[k];
       const JsonValue* v = entry.Find(field.name);
       if (Absent(v)) {
-        if (field.default_value) { values[k] = *field.default_value;
-}
+        if (field.default_value) {
+          values[k] = *field.default_value;
+        }
         continue;
       }
       if (io::BindValue(policy_.types, field.type, *v, path.Member(field.name), {}, &values[k])) {
         ++snap_.wrong_type_fields;
-}
+      }
     }
     return values;
   }
@@ -177,34 +191,39 @@ class SnapshotBinder {
   // The entry's "name", which every inventory and telemetry entry needs.
   std::optional<InputError> EntryName(const JsonValue& entry, const PathNode& path,
                                       const std::string** name) {
-    if (entry.as_object() == nullptr) { return Shape(path, "an object", entry);
-}
+    if (entry.as_object() == nullptr) {
+      return Shape(path, "an object", entry);
+    }
     const JsonValue* v = entry.Find("name");
     if (Absent(v)) {
       return MakeError(Err::kSnapshotShape, path.Member("name").Render(), "missing target name");
-}
+    }
     *name = v->as_string();
-    if (*name == nullptr) { return Shape(path.Member("name"), "a string", *v);
-}
+    if (*name == nullptr) {
+      return Shape(path.Member("name"), "a string", *v);
+    }
     return std::nullopt;
   }
 
   std::optional<InputError> AddInventory(const JsonValue* inventory, const PathNode& path) {
-    if (Absent(inventory)) { return std::nullopt;
-}
+    if (Absent(inventory)) {
+      return std::nullopt;
+    }
     const JsonValue::Array* entries = inventory->as_array();
-    if (entries == nullptr) { return Shape(path, "an array", *inventory);
-}
+    if (entries == nullptr) {
+      return Shape(path, "an array", *inventory);
+    }
     snap_.targets.reserve(snap_.targets.size() + entries->size());
     for (size_t i = 0; i < entries->size(); ++i) {
       const PathNode at = path.Index(i);
       const std::string* name = nullptr;
-      if (auto err = EntryName((*entries)[i], at, &name)) { return err;
-}
+      if (auto err = EntryName((*entries)[i], at, &name)) {
+        return err;
+      }
       if (auto err = AddTarget(*name, BindLenient(policy_.attributes, (*entries)[i], at),
                                at.Member("name"))) {
         return err;
-}
+      }
     }
     return std::nullopt;
   }
@@ -212,10 +231,11 @@ class SnapshotBinder {
   std::optional<InputError> BindTelemetry(const JsonValue* targets, const PathNode& path) {
     if (Absent(targets)) {
       return MakeError(Err::kSnapshotShape, path.Render(), "missing required field \"targets\"");
-}
+    }
     const JsonValue::Array* entries = targets->as_array();
-    if (entries == nullptr) { return Shape(path, "an array", *targets);
-}
+    if (entries == nullptr) {
+      return Shape(path, "an array", *targets);
+    }
     const Schema& schema = policy_.telemetry;
     const bool age_declared = schema.Find("age_s") >= 0;
     const bool ejected_declared = schema.Find("ejected_until") >= 0;
@@ -224,8 +244,9 @@ class SnapshotBinder {
       const PathNode at = path.Index(j);
       const JsonValue& entry = (*entries)[j];
       const std::string* name = nullptr;
-      if (auto err = EntryName(entry, at, &name)) { return err;
-}
+      if (auto err = EntryName(entry, at, &name)) {
+        return err;
+      }
       auto it = index_.find(*name);
       const bool duplicate = it == index_.end() ? !unknown_seen.insert(*name).second
                                                 : snap_.targets[it->second].has_telemetry;
@@ -244,34 +265,40 @@ class SnapshotBinder {
       // declares them; a declared one was already counted if mistyped.
       if (const JsonValue* v = entry.Find("age_s"); !Absent(v)) {
         target.age_s = FloatFromJson(*v);
-        if (!target.age_s && !age_declared) { ++snap_.wrong_type_fields;
-}
+        if (!target.age_s && !age_declared) {
+          ++snap_.wrong_type_fields;
+        }
       }
       if (const JsonValue* v = entry.Find("ejected_until"); !Absent(v)) {
         target.ejected_until_ms = TimeFromJson(*v);
-        if (!target.ejected_until_ms && !ejected_declared) { ++snap_.wrong_type_fields;
-}
+        if (!target.ejected_until_ms && !ejected_declared) {
+          ++snap_.wrong_type_fields;
+        }
       }
     }
     return std::nullopt;
   }
 
   std::optional<InputError> BindCounters(const JsonValue* counters, const PathNode& path) {
-    if (Absent(counters)) { return std::nullopt;
-}
+    if (Absent(counters)) {
+      return std::nullopt;
+    }
     const JsonValue::Object* names = counters->as_object();
-    if (names == nullptr) { return Shape(path, "an object", *counters);
-}
+    if (names == nullptr) {
+      return Shape(path, "an object", *counters);
+    }
     for (const auto& [name, keys] : *names) {
       const PathNode at = path.Member(name);
       const JsonValue::Object* members = keys.as_object();
-      if (members == nullptr) { return Shape(at, "an object", keys);
-}
+      if (members == nullptr) {
+        return Shape(at, "an object", keys);
+      }
       auto& values = snap_.counters[name];
       for (const auto& [key, amount] : *members) {
         const std::optional<double> d = amount.as_number();
-        if (!d) { return Shape(at.Member(key), "a number", amount);
-}
+        if (!d) {
+          return Shape(at.Member(key), "a number", amount);
+        }
         values[key] = *d;
       }
     }

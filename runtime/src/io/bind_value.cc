@@ -28,15 +28,17 @@ class Binder {
           *out = Value::Int(*i);
           return std::nullopt;
         }
-        if (json.as_big_int()) { return OutOfRange(path, "integer out of range");
-}
+        if (json.as_big_int()) {
+          return OutOfRange(path, "integer out of range");
+        }
         return WrongType(type, json, path);
       case TypeKind::kFloat:
         return BindFloat(type, json, path, out);
       case TypeKind::kString:
         if (auto* s = json.as_string()) {
-          if (auto err = CheckLength(*s, path)) { return err;
-}
+          if (auto err = CheckLength(*s, path)) {
+            return err;
+          }
           *out = Value::Str(*s);
           return std::nullopt;
         }
@@ -47,12 +49,13 @@ class Binder {
         return BindTime(type, json, path, out);
       case TypeKind::kEnum:
         if (auto* s = json.as_string()) {
-          if (auto err = CheckLength(*s, path)) { return err;
-}
+          if (auto err = CheckLength(*s, path)) {
+            return err;
+          }
           const int ordinal = types_.enum_info(type).Find(*s);
           if (ordinal < 0) {
             return MakeError(Err::kUnknownEnum, path.Render(), "unknown enum value " + Quote(*s));
-}
+          }
           *out = Value::Enum(static_cast<uint32_t>(ordinal));
           return std::nullopt;
         }
@@ -81,8 +84,9 @@ class Binder {
   }
 
   std::optional<InputError> CheckLength(std::string_view s, const PathNode& path) const {
-    if (limits_.max_string_bytes == 0 || s.size() <= limits_.max_string_bytes) { return std::nullopt;
-}
+    if (limits_.max_string_bytes == 0 || s.size() <= limits_.max_string_bytes) {
+      return std::nullopt;
+    }
     return MakeError(Err::kStringTooLong, path.Render(),
                      "string too long: " + std::to_string(s.size()) + " bytes; the limit is " +
                          std::to_string(limits_.max_string_bytes));
@@ -105,7 +109,7 @@ class Binder {
         *out = Value::Float(-kInf);
       } else {
         return WrongType(type, json, path);
-}
+      }
       return std::nullopt;
     }
     return WrongType(type, json, path);
@@ -117,18 +121,21 @@ class Binder {
       *out = Value::Int(*i);
       return std::nullopt;
     }
-    if (json.as_big_int()) { return OutOfRange(path, "duration out of range");
-}
+    if (json.as_big_int()) {
+      return OutOfRange(path, "duration out of range");
+    }
     if (auto* s = json.as_string()) {
-      if (auto err = CheckLength(*s, path)) { return err;
-}
+      if (auto err = CheckLength(*s, path)) {
+        return err;
+      }
       bool overflow = false;
       if (auto ms = ParseDuration(*s, &overflow)) {
         *out = Value::Int(*ms);
         return std::nullopt;
       }
-      if (overflow) { return OutOfRange(path, "duration out of range");
-}
+      if (overflow) {
+        return OutOfRange(path, "duration out of range");
+      }
       return MakeError(Err::kWrongType, path.Render(),
                        "invalid duration " + Quote(*s) +
                            " (expected e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"1d\" or integer "
@@ -143,11 +150,13 @@ class Binder {
       *out = Value::Int(*i);
       return std::nullopt;
     }
-    if (json.as_big_int()) { return OutOfRange(path, "time out of range");
-}
+    if (json.as_big_int()) {
+      return OutOfRange(path, "time out of range");
+    }
     if (auto* s = json.as_string()) {
-      if (auto err = CheckLength(*s, path)) { return err;
-}
+      if (auto err = CheckLength(*s, path)) {
+        return err;
+      }
       if (auto ms = ParseTime(*s)) {
         *out = Value::Int(*ms);
         return std::nullopt;
@@ -161,12 +170,14 @@ class Binder {
   std::optional<InputError> BindSequence(TypeId type, const TypeInfo& info, const JsonValue& json,
                                          const PathNode& path, Value* out) const {
     const JsonValue::Array* items = json.as_array();
-    if (items == nullptr) { return WrongType(type, json, path);
-}
+    if (items == nullptr) {
+      return WrongType(type, json, path);
+    }
     Value::List values(items->size());
     for (size_t i = 0; i < items->size(); ++i) {
-      if (auto err = BindElement(info.elem, (*items)[i], path.Index(i), &values[i])) { return err;
-}
+      if (auto err = BindElement(info.elem, (*items)[i], path.Index(i), &values[i])) {
+        return err;
+      }
     }
     *out = info.kind == TypeKind::kSet ? Value::SetOf(std::move(values))
                                        : Value::ListOf(std::move(values));
@@ -176,8 +187,9 @@ class Binder {
   std::optional<InputError> BindMap(TypeId type, const TypeInfo& info, const JsonValue& json,
                                     const PathNode& path, Value* out) const {
     const JsonValue::Object* members = json.as_object();
-    if (members == nullptr) { return WrongType(type, json, path);
-}
+    if (members == nullptr) {
+      return WrongType(type, json, path);
+    }
     const TypeKind key_kind = types_.info(info.key).kind;
     if (key_kind != TypeKind::kString && key_kind != TypeKind::kEnum) {
       return MakeError(Err::kWrongType, path.Render(),
@@ -189,19 +201,21 @@ class Binder {
       const PathNode at = path.Member(key);
       Value k;
       if (key_kind == TypeKind::kString) {
-        if (auto err = CheckLength(key, at)) { return err;
-}
+        if (auto err = CheckLength(key, at)) {
+          return err;
+        }
         k = Value::Str(key);
       } else {
         const int ordinal = types_.enum_info(info.key).Find(key);
         if (ordinal < 0) {
           return MakeError(Err::kUnknownEnum, at.Render(), "unknown enum value " + Quote(key));
-}
+        }
         k = Value::Enum(static_cast<uint32_t>(ordinal));
       }
       Value v;
-      if (auto err = BindElement(info.elem, member, at, &v)) { return err;
-}
+      if (auto err = BindElement(info.elem, member, at, &v)) {
+        return err;
+      }
       entries.emplace_back(std::move(k), std::move(v));
     }
     *out = Value::MapOf(std::move(entries));
@@ -212,8 +226,9 @@ class Binder {
   // not a missing element.
   std::optional<InputError> BindElement(TypeId type, const JsonValue& json, const PathNode& path,
                                         Value* out) const {
-    if (json.is_null()) { return WrongType(type, json, path);
-}
+    if (json.is_null()) {
+      return WrongType(type, json, path);
+    }
     return Bind(type, json, path, out);
   }
 
@@ -226,8 +241,9 @@ class Binder {
 std::optional<int64_t> ParseDuration(std::string_view text, bool* overflow) {
   *overflow = false;
   const size_t digits_end = text.find_first_not_of("0123456789");
-  if (digits_end == 0 || digits_end == std::string_view::npos) { return std::nullopt;
-}
+  if (digits_end == 0 || digits_end == std::string_view::npos) {
+    return std::nullopt;
+  }
   const std::string_view unit = text.substr(digits_end);
   int64_t scale;
   if (unit == "ms") {
@@ -242,7 +258,7 @@ std::optional<int64_t> ParseDuration(std::string_view text, bool* overflow) {
     scale = 86'400'000;
   } else {
     return std::nullopt;
-}
+  }
   int64_t n = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + digits_end, n);
   if (ec != std::errc() || n > std::numeric_limits<int64_t>::max() / scale) {
@@ -254,8 +270,9 @@ std::optional<int64_t> ParseDuration(std::string_view text, bool* overflow) {
 
 std::optional<InputError> BindValue(const TypeTable& types, TypeId type, const JsonValue& json,
                                     const PathNode& path, const BindLimits& limits, Value* out) {
-  if (json.is_null()) { return MakeError(Err::kWrongType, path.Render(), "unexpected null");
-}
+  if (json.is_null()) {
+    return MakeError(Err::kWrongType, path.Render(), "unexpected null");
+  }
   return Binder(types, limits).Bind(type, json, path, out);
 }
 

@@ -21,7 +21,9 @@ void Write(const JsonValue& value, JsonWriter* w) {
     void operator()(const std::string& s) const { w->String(s); }
     void operator()(const JsonValue::Array& items) const {
       w->BeginArray();
-      for (const JsonValue& item : items) Write(item, w);
+      for (const JsonValue& item : items) {
+        Write(item, w);
+      }
       w->EndArray();
     }
     void operator()(const JsonValue::Object& members) const {
@@ -48,7 +50,9 @@ void WriteCanonical(const JsonValue& value, std::string* out) {
 std::optional<InputError> CanonicalizeJson(std::string_view json, std::string* out) {
   try {
     io::JsonValue doc;
-    if (auto err = io::ParseJson(json, kMaxSnapshotBytes, "json", &doc)) return err;
+    if (auto err = io::ParseJson(json, kMaxSnapshotBytes, "json", &doc)) {
+      return err;
+    }
     std::string text;
     io::WriteCanonical(doc, &text);
     *out = std::move(text);

@@ -31,28 +31,32 @@ void WriteScalar(JsonWriter* w, const Scalar& s) {
   std::visit(
       [w](const auto& v) {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>)
+        if constexpr (std::is_same_v<T, std::string>) {
           w->String(v);
-        else if constexpr (std::is_same_v<T, int64_t>)
+        } else if constexpr (std::is_same_v<T, int64_t>) {
           w->Int(v);
-        else if constexpr (std::is_same_v<T, double>)
+        } else if constexpr (std::is_same_v<T, double>) {
           w->Double(v);
-        else
+        } else {
           w->Bool(v);
+        }
       },
       s);
 }
 
 void WriteOptString(JsonWriter* w, const std::optional<std::string>& s) {
-  if (s)
+  if (s) {
     w->String(*s);
-  else
+  } else {
     w->Null();
+  }
 }
 
 void WriteStrings(JsonWriter* w, const std::vector<std::string>& items) {
   w->BeginArray();
-  for (const auto& s : items) w->String(s);
+  for (const auto& s : items) {
+    w->String(s);
+  }
   w->EndArray();
 }
 
@@ -61,7 +65,9 @@ void WriteStrings(JsonWriter* w, const std::vector<std::string>& items) {
 template <typename T, typename KeyFn>
 std::vector<size_t> SortedBy(const std::vector<T>& items, KeyFn key) {
   std::vector<size_t> order(items.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return key(items[a]) < key(items[b]); });
   return order;
@@ -114,10 +120,11 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
     w->String(f.rule);
     // A route-level condition has no target.
     w->Key("target");
-    if (f.target.empty())
+    if (f.target.empty()) {
       w->Null();
-    else
+    } else {
       w->String(f.target);
+    }
     w->EndObject();
   }
   w->EndArray();
@@ -138,10 +145,11 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
     w->Key(e.scores[i].target);
     // Missing ranks last (contract §4) and has no number; NaN is a number
     // and is written "NaN" like any non-finite float.
-    if (e.scores[i].value)
+    if (e.scores[i].value) {
       w->Double(*e.scores[i].value);
-    else
+    } else {
       w->Null();
+    }
   }
   w->EndObject();
   w->EndObject();
@@ -189,16 +197,18 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   w->EndArray();
 
   w->Key("eval_ns");
-  if (d.eval_ns)
+  if (d.eval_ns) {
     w->Int(*d.eval_ns);
-  else
+  } else {
     w->Null();
+  }
 
   w->Key("explain");
-  if (d.explain)
+  if (d.explain) {
     WriteExplain(w, *d.explain);
-  else
+  } else {
     w->Null();
+  }
 
   w->Key("fallbacks");
   WriteStrings(w, d.fallbacks);
@@ -248,15 +258,17 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   w->Key("snapshot_sha256");
   w->String(d.snapshot_sha256);
   w->Key("snapshot_taken_at");
-  if (d.snapshot_taken_at_ms)
+  if (d.snapshot_taken_at_ms) {
     w->String(FormatTime(*d.snapshot_taken_at_ms));
-  else
+  } else {
     w->Null();
+  }
   w->Key("snapshot_version");
-  if (d.snapshot_version)
+  if (d.snapshot_version) {
     WriteScalar(w, *d.snapshot_version);
-  else
+  } else {
     w->Null();
+  }
 
   w->Key("target");
   WriteOptString(w, d.target);

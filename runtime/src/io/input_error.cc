@@ -69,7 +69,9 @@ InputError InternalError(std::string_view root) noexcept {
   try {
     std::string what = "internal error";
     try {
-      if (auto eptr = std::current_exception()) std::rethrow_exception(eptr);
+      if (auto eptr = std::current_exception()) {
+        std::rethrow_exception(eptr);
+      }
     } catch (const std::exception& ex) {
       what += ": ";
       what += ex.what();
@@ -92,7 +94,9 @@ std::string Quote(std::string_view s) {
 }  // namespace io
 
 std::string InputError::ToString() const {
-  if (path.empty()) return message;
+  if (path.empty()) {
+    return message;
+  }
   return path + ": " + message;
 }
 

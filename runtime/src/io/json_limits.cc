@@ -30,12 +30,16 @@ std::optional<size_t> FindTooDeep(std::string_view text, int max_depth) {
         break;
       case '[':
       case '{':
-        if (++depth > max_depth) return i;
+        if (++depth > max_depth) {
+          return i;
+        }
         break;
       case ']':
       case '}':
         // Unbalanced closers are the parser's to report.
-        if (depth > 0) --depth;
+        if (depth > 0) {
+          --depth;
+        }
         break;
       default:
         break;

@@ -23,13 +23,16 @@ class DomBuilder {
   bool number_integer(json::number_integer_t i) { return Add(JsonValue(int64_t{i})); }
   bool number_unsigned(json::number_unsigned_t u) {
     // nlohmann reports every non-negative integer here.
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       return Add(JsonValue(static_cast<int64_t>(u)));
+    }
     return Add(JsonValue(JsonBigInt{static_cast<double>(u)}));
   }
   bool number_float(json::number_float_t d, const json::string_t& literal) {
     // Integer literals beyond uint64 (or below int64) arrive here too.
-    if (literal.find_first_of(".eE") == std::string::npos) return Add(JsonValue(JsonBigInt{d}));
+    if (literal.find_first_of(".eE") == std::string::npos) {
+      return Add(JsonValue(JsonBigInt{d}));
+    }
     return Add(JsonValue(d));
   }
   bool string(json::string_t& s) { return Add(JsonValue(std::move(s))); }
@@ -85,9 +88,13 @@ class DomBuilder {
   // 1, column 8: syntax error while parsing ..."; the location is ours to give.
   static std::string Reason(std::string_view what) {
     const size_t tag = what.find("] ");
-    if (tag != std::string_view::npos) what.remove_prefix(tag + 2);
+    if (tag != std::string_view::npos) {
+      what.remove_prefix(tag + 2);
+    }
     const size_t colon = what.find(": ");
-    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+    if (colon != std::string_view::npos) {
+      what.remove_prefix(colon + 2);
+    }
     return std::string(what);
   }
 
@@ -132,7 +139,9 @@ class DomBuilder {
 
 std::optional<InputError> ParseJson(std::string_view text, size_t max_bytes, std::string_view root,
                                     JsonValue* out) {
-  if (auto err = PrecheckJson(text, max_bytes, root)) return err;
+  if (auto err = PrecheckJson(text, max_bytes, root)) {
+    return err;
+  }
   DomBuilder builder(root);
   bool ok = false;
   try {
@@ -142,8 +151,12 @@ std::optional<InputError> ParseJson(std::string_view text, size_t max_bytes, std
     return MakeError(Err::kMalformedJson, std::string(root),
                      std::string("malformed JSON: ") + ex.what());
   }
-  if (builder.error) return builder.error;
-  if (!ok) return MakeError(Err::kMalformedJson, std::string(root), "malformed JSON");
+  if (builder.error) {
+    return builder.error;
+  }
+  if (!ok) {
+    return MakeError(Err::kMalformedJson, std::string(root), "malformed JSON");
+  }
   *out = std::move(builder.root);
   return std::nullopt;
 }

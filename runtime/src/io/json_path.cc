@@ -7,11 +7,15 @@ namespace {
 
 // Keys like `gpu`, `p95_ms` or `edge-eu-west` print bare after a dot.
 bool IsBareKey(std::string_view key) {
-  if (key.empty()) return false;
+  if (key.empty()) {
+    return false;
+  }
   for (char c : key) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
@@ -36,7 +40,9 @@ void AppendPathIndex(std::string* path, size_t index) {
 }
 
 std::string PathNode::Render() const {
-  if (parent == nullptr) return std::string(key);
+  if (parent == nullptr) {
+    return std::string(key);
+  }
   std::string path = parent->Render();
   if (is_index) {
     AppendPathIndex(&path, index);

@@ -11,7 +11,9 @@ void AppendJsonString(std::string* out, std::string_view s) {
   size_t run = 0;  // start of the pending stretch of bytes written raw
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+      continue;
+    }
     out->append(s.data() + run, i - run);
     run = i + 1;
     if (c == '"' || c == '\\') {
@@ -40,7 +42,9 @@ void AppendJsonDouble(std::string* out, double d) {
   const std::string_view text(buf, static_cast<size_t>(end - buf));
   out->append(text);
   // to_chars writes integral values as "1" or "-0", which would read back as ints.
-  if (text.find_first_of(".e") == std::string_view::npos) out->append(".0");
+  if (text.find_first_of(".e") == std::string_view::npos) {
+    out->append(".0");
+  }
 }
 
 void JsonWriter::Newline(size_t depth) {
@@ -53,10 +57,16 @@ void JsonWriter::BeforeValue() {
     after_key_ = false;
     return;
   }
-  if (has_items_.empty()) return;
-  if (has_items_.back()) out_->push_back(',');
+  if (has_items_.empty()) {
+    return;
+  }
+  if (has_items_.back()) {
+    out_->push_back(',');
+  }
   has_items_.back() = true;
-  if (pretty_) Newline(has_items_.size());
+  if (pretty_) {
+    Newline(has_items_.size());
+  }
 }
 
 void JsonWriter::Key(std::string_view key) {
@@ -75,7 +85,9 @@ void JsonWriter::Open(char c) {
 void JsonWriter::Close(char c) {
   const bool had_items = has_items_.back();
   has_items_.pop_back();
-  if (pretty_ && had_items) Newline(has_items_.size());
+  if (pretty_ && had_items) {
+    Newline(has_items_.size());
+  }
   out_->push_back(c);
 }
 

@@ -12,23 +12,35 @@ struct KeyLess {
 }  // namespace
 
 std::optional<double> JsonValue::as_number() const {
-  if (auto* i = as_int()) return static_cast<double>(*i);
-  if (auto* d = as_double()) return *d;
-  if (auto* b = as_big_int()) return b->value;
+  if (auto* i = as_int()) {
+    return static_cast<double>(*i);
+  }
+  if (auto* d = as_double()) {
+    return *d;
+  }
+  if (auto* b = as_big_int()) {
+    return b->value;
+  }
   return std::nullopt;
 }
 
 const JsonValue* JsonValue::Find(std::string_view key) const {
   const Object* obj = as_object();
-  if (obj == nullptr) return nullptr;
+  if (obj == nullptr) {
+    return nullptr;
+  }
   auto it = std::lower_bound(obj->begin(), obj->end(), key, KeyLess{});
-  if (it == obj->end() || it->first != key) return nullptr;
+  if (it == obj->end() || it->first != key) {
+    return nullptr;
+  }
   return &it->second;
 }
 
 void JsonValue::Set(std::string key, JsonValue value) {
   Object* obj = mutable_object();
-  if (obj == nullptr) return;
+  if (obj == nullptr) {
+    return;
+  }
   auto it = std::lower_bound(obj->begin(), obj->end(), key, KeyLess{});
   if (it != obj->end() && it->first == key) {
     it->second = std::move(value);

@@ -47,10 +47,14 @@ int64_t DaysInMonth(int64_t y, int64_t m) {
 
 // Exactly `n` ASCII digits at text[pos].
 bool Digits(std::string_view text, size_t pos, size_t n, int64_t* out) {
-  if (pos + n > text.size()) return false;
+  if (pos + n > text.size()) {
+    return false;
+  }
   int64_t v = 0;
   for (size_t i = pos; i < pos + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
     v = v * 10 + (text[i] - '0');
   }
   *out = v;
@@ -60,11 +64,15 @@ bool Digits(std::string_view text, size_t pos, size_t n, int64_t* out) {
 bool Is(std::string_view text, size_t pos, char c) { return pos < text.size() && text[pos] == c; }
 
 std::optional<int64_t> ParseEpochMs(std::string_view text) {
-  if (text.empty() || (text[0] == '-' && text.size() == 1)) return std::nullopt;
+  if (text.empty() || (text[0] == '-' && text.size() == 1)) {
+    return std::nullopt;
+  }
   int64_t v = 0;
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
+  if (ec != std::errc() || ptr != end) {
+    return std::nullopt;
+  }
   return v;
 }
 
@@ -74,12 +82,14 @@ std::optional<int64_t> ParseRfc3339(std::string_view t) {
   if (!Digits(t, 0, 4, &year) || !Is(t, 4, '-') || !Digits(t, 5, 2, &month) || !Is(t, 7, '-') ||
       !Digits(t, 8, 2, &day) || !(Is(t, 10, 'T') || Is(t, 10, 't')) || !Digits(t, 11, 2, &hour) ||
       !Is(t, 13, ':') || !Digits(t, 14, 2, &minute) || !Is(t, 16, ':') ||
-      !Digits(t, 17, 2, &second))
+      !Digits(t, 17, 2, &second)) {
     return std::nullopt;
+  }
   // Leap seconds (:60) are rejected: epoch milliseconds cannot name them.
   if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
-      minute > 59 || second > 59)
+      minute > 59 || second > 59) {
     return std::nullopt;
+  }
 
   size_t pos = 19;
   int64_t millis = 0;
@@ -88,10 +98,16 @@ std::optional<int64_t> ParseRfc3339(std::string_view t) {
     const size_t start = pos;
     for (; pos < t.size() && t[pos] >= '0' && t[pos] <= '9'; ++pos) {
       // Keep milliseconds; further digits are truncated, not rounded.
-      if (pos - start < 3) millis = millis * 10 + (t[pos] - '0');
+      if (pos - start < 3) {
+        millis = millis * 10 + (t[pos] - '0');
+      }
     }
-    if (pos == start) return std::nullopt;
-    for (size_t n = pos - start; n < 3; ++n) millis *= 10;
+    if (pos == start) {
+      return std::nullopt;
+    }
+    for (size_t n = pos - start; n < 3; ++n) {
+      millis *= 10;
+    }
   }
 
   int64_t offset_min = 0;
@@ -101,14 +117,17 @@ std::optional<int64_t> ParseRfc3339(std::string_view t) {
     const int64_t sign = t[pos] == '-' ? -1 : 1;
     int64_t oh, om;
     if (!Digits(t, pos + 1, 2, &oh) || !Is(t, pos + 3, ':') || !Digits(t, pos + 4, 2, &om) ||
-        oh > 23 || om > 59)
+        oh > 23 || om > 59) {
       return std::nullopt;
+    }
     offset_min = sign * (oh * 60 + om);
     pos += 6;
   } else {
     return std::nullopt;
   }
-  if (pos != t.size()) return std::nullopt;
+  if (pos != t.size()) {
+    return std::nullopt;
+  }
 
   const int64_t days = DaysFromCivil(year, month, day);
   const int64_t local_ms = days * kMsPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
@@ -118,7 +137,9 @@ std::optional<int64_t> ParseRfc3339(std::string_view t) {
 void AppendPadded(std::string* out, int64_t v, int width) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  for (int n = static_cast<int>(end - buf); n < width; ++n) out->push_back('0');
+  for (int n = static_cast<int>(end - buf); n < width; ++n) {
+    out->push_back('0');
+  }
   out->append(buf, end);
 }
 
@@ -127,8 +148,9 @@ void AppendPadded(std::string* out, int64_t v, int width) {
 std::optional<int64_t> ParseTime(std::string_view text) {
   try {
     if (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) &&
-        text.find_first_not_of("0123456789", 1) == std::string_view::npos)
+        text.find_first_not_of("0123456789", 1) == std::string_view::npos) {
       return ParseEpochMs(text);
+    }
     return ParseRfc3339(text);
   } catch (...) {
     return std::nullopt;
@@ -153,7 +175,9 @@ std::string FormatTime(int64_t epoch_ms) {
       out.push_back('-');
       AppendPadded(&out, -c.year, 4);
     } else {
-      if (c.year > 9999) out.push_back('+');
+      if (c.year > 9999) {
+        out.push_back('+');
+      }
       AppendPadded(&out, c.year, 4);
     }
     out.push_back('-');
