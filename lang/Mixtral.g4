@@ -8,7 +8,7 @@ grammar Mixtral;
 
 file_ : header? item* EOF ;
 
-header : POLICY name=ident (VERSION STRING)? ;
+header : POLICY name=ident VERSION STRING ;
 
 item
   : importDecl

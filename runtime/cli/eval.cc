@@ -78,7 +78,7 @@ int Prepare(const Args& args, Setup* s) {
   std::optional<std::string_view> inv_view;
   if (inventory) inv_view = *inventory;
   if (auto err = BindSnapshotJson(*s->policy, *telemetry, inv_view, &s->snapshot)) {
-    std::cerr << *args.Get("--telemetry") << ": " << err->ToString() << "\n";
+    std::cerr << *args.Get("--telemetry") << ": error[" << err->code << "]: " << err->ToString() << "\n";
     return kUserError;
   }
   if (auto now = args.Get("--now")) {
@@ -100,8 +100,10 @@ int Prepare(const Args& args, Setup* s) {
     bool known = false;
     for (const std::string& r : s->policy->routes) known |= r == *route;
     if (!known) {
-      std::cerr << "mixtral eval: the policy has no route `" << *route << "`\n";
-      return kUserError;
+      std::cerr << "mixtral eval: the policy has no route `" << *route << "`; its routes are:";
+      for (const std::string& r : s->policy->routes) std::cerr << " " << r;
+      std::cerr << "\n";
+      return kUsage;
     }
     s->options.route = *route;
   }
@@ -160,7 +162,7 @@ int EvalCommand(int argc, char** argv) {
     Decision d;
     InputError error;
     if (!decide(*text, &d, &error)) {
-      std::cerr << (*path == "-" ? "<stdin>" : *path) << ": " << error.ToString() << "\n";
+      std::cerr << (*path == "-" ? "<stdin>" : *path) << ": error[" << error.code << "]: " << error.ToString() << "\n";
       return kUserError;
     }
     std::cout << DecisionToJson(d, /*pretty=*/!args.Has("--json")) << "\n";

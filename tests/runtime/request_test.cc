@@ -298,6 +298,18 @@ TEST_CASE("the library counts unknown fields instead of rejecting them") {
   CHECK(DescribeValue(req.fields[1]) == "enum:1");
 }
 
+TEST_CASE("the decision id is reported even when the request is rejected") {
+  const Policy p = FieldsPolicy();
+  BoundRequest req;
+  RequestBindInfo info;
+  const auto err = BindRequestJson(p, R"({"id":"abc","tier":"gold","x":1})",
+                                   {.reject_unknown = false}, &req, &info);
+  REQUIRE(err.has_value());
+  CHECK(err->code == "E1013");
+  CHECK(info.decision_id == std::optional<std::string>("abc"));
+  CHECK(info.unknown_fields == 1);
+}
+
 TEST_CASE("an int id becomes the decision id") {
   Policy p = testing::EmptyPolicy();
   p.request.fields = {testing::IdField("seq", p.types.Int())};

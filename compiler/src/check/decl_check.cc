@@ -52,7 +52,13 @@ void Checker::Run() {
 }
 
 void Checker::CheckLets() {
+  static const std::set<std::string> kReserved = {"request", "target", "telemetry", "response",
+                                                  "counter", "snapshot", "policy", "now", "variant"};
   for (size_t i = 0; i < p_.lets.size(); ++i) {
+    if (kReserved.count(p_.lets[i].name)) {
+      diags_.Error("E0101", p_.lets[i].range, "`" + p_.lets[i].name + "` is a built-in name; a `let` cannot take it");
+      continue;
+    }
     if (let_index_.count(p_.lets[i].name) || named_types_.count(p_.lets[i].name)) {
       diags_.Error("E0101", p_.lets[i].range, "`" + p_.lets[i].name + "` is declared twice");
       continue;

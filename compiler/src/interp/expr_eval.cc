@@ -156,15 +156,11 @@ Value Counter(const EvalCtx& ctx, uint32_t index) {
 Value Ejected(const EvalCtx& ctx) {
   const BoundTarget& t = *ctx.target;
   if (t.ejected_until_ms && *t.ejected_until_ms > ctx.now_ms) return Value::Bool(true);
-  bool missing = false;
+  // A breaker ejects on evidence: a condition that cannot be evaluated has
+  // not crossed its bound (lang/SPEC.md, breakers).
   for (const ast::BreakerDecl& b : ctx.ir->program.breakers) {
     std::optional<bool> v = Truth(Eval(ctx, b.cond));
     if (v && *v) return Value::Bool(true);
-    if (!v) missing = true;
-  }
-  if (missing) {
-    Miss(ctx, "telemetry.ejected");
-    return Value::Missing();
   }
   return Value::Bool(false);
 }

@@ -35,8 +35,12 @@ class RouteRun {
       Route(order);
     }
     if (d_.outcome != Outcome::kRejected) {
-      Mirrors();
-      if (d_.outcome == Outcome::kRouted) Cascade();
+      // A degraded decision is already off its normal path: no shadow traffic,
+      // no escalation plan.
+      if (d_.outcome == Outcome::kRouted) {
+        Mirrors();
+        Cascade();
+      }
       Ensemble(order);
       Charges();
     } else {

@@ -28,7 +28,7 @@ class Builder {
         diags_->Error("E0107", Range(h), "an imported file cannot have a `policy` header");
       } else {
         p_->policy_name = h->name->getText();
-        if (h->STRING()) p_->policy_version = Str(h->STRING()->getSymbol());
+        p_->policy_version = Str(h->STRING()->getSymbol());
         p_->header_range = Range(h);
       }
     } else if (is_root) {

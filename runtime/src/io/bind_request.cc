@@ -1,6 +1,8 @@
 // Contract §8, requests: a JSON object bound field by field to the request
 // schema. The first problem found is the answer; a request is either bound
-// completely or not at all.
+// completely or not at all. RequestBindInfo is filled as far as the request
+// could be read, also when binding fails, so that the library's rejected
+// decision for an invalid request still carries the client's id.
 #include "io/bind_value.h"
 #include "io/errors.h"
 #include "io/json_doc.h"
@@ -10,9 +12,30 @@ namespace {
 
 constexpr std::string_view kRoot = "request";
 
+// The id as the client sent it, read before any field can fail to bind.
+std::optional<std::string> DecisionId(const Schema& schema, const io::JsonValue& doc) {
+  for (const FieldInfo& field : schema.fields) {
+    if (!field.is_id) {
+      continue;
+    }
+    const io::JsonValue* value = doc.Find(field.name);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (auto* s = value->as_string(); s != nullptr && s->size() <= kMaxStringFieldBytes) {
+      return *s;
+    }
+    if (auto* i = value->as_int()) {
+      return std::to_string(*i);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view json,
                                           const RequestBindOptions& options, BoundRequest* out,
-                                          RequestBindInfo* info) {
+                                          RequestBindInfo& info) {
   io::JsonValue doc;
   if (auto err = io::ParseJson(json, kMaxRequestBytes, kRoot, &doc)) {
     return err;
@@ -25,13 +48,13 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
   }
 
   const Schema& schema = policy.request;
+  info.decision_id = DecisionId(schema, doc);
   // Keys are unique, so members beyond the schema fields found are unknown;
   // only then is it worth looking for which ones they are.
   size_t known = 0;
   for (const FieldInfo& field : schema.fields) {
     known += doc.Find(field.name) != nullptr;
   }
-  RequestBindInfo local_info;
   if (members->size() > known) {
     // Unknown fields before missing ones: a misspelt name explains the
     // "missing required field" that would otherwise be reported instead.
@@ -43,7 +66,7 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
         return io::MakeError(io::Err::kUnknownField, root.Member(member.first).Render(),
                              "unknown field");
       }
-      ++local_info.unknown_fields;
+      ++info.unknown_fields;
     }
   }
 
@@ -67,19 +90,8 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
                                  &bound.fields[i])) {
       return err;
     }
-    if (field.is_id) {
-      const Value& v = bound.fields[i];
-      if (v.kind() == Value::Kind::kString) {
-        local_info.decision_id = std::string(v.as_string());
-      } else if (v.kind() == Value::Kind::kInt) {
-        local_info.decision_id = std::to_string(v.as_int());
-      }
-    }
   }
   *out = std::move(bound);
-  if (info != nullptr) {
-    *info = std::move(local_info);
-  }
   return std::nullopt;
 }
 
@@ -89,7 +101,12 @@ std::optional<InputError> BindRequestJson(const Policy& policy, std::string_view
                                           const RequestBindOptions& options, BoundRequest* out,
                                           RequestBindInfo* info) {
   try {
-    return BindRequestImpl(policy, json, options, out, info);
+    RequestBindInfo local_info;
+    auto err = BindRequestImpl(policy, json, options, out, local_info);
+    if (info != nullptr) {
+      *info = std::move(local_info);
+    }
+    return err;
   } catch (...) {
     return io::InternalError(kRoot);
   }
