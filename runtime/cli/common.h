@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mixtral/compiler/compiler.h"
+#include "mixtral/compiler/jit.h"
 
 namespace mixtral::cli {
 
@@ -19,8 +20,25 @@ std::optional<std::string> ReadInput(const std::string& path);
 // nullptr when there were errors (or warnings under `werror`).
 std::shared_ptr<const Policy> CompileReporting(const std::string& path, bool werror);
 
+// The engine a command decides with: the JIT where built, else the interpreter.
+struct Engine {
+  std::shared_ptr<const Policy> policy;
+  std::shared_ptr<const JitPolicy> jit;  // null: interpreter
+  std::unique_ptr<JitFrame> frame;
+  ~Engine();
+};
+
+// Parses --engine (default: jit when available) and --no-fallback; compiles
+// for it. Returns an exit code (kOk on success) after printing any error.
+int PrepareEngine(const std::optional<std::string>& engine_flag, bool no_fallback,
+                  std::shared_ptr<const Policy> policy, Engine* out);
+void EngineSetSnapshot(Engine& e, const BoundSnapshot& snapshot);
+Decision EngineEvaluate(Engine& e, const BoundRequest& r, const BoundSnapshot& s, int64_t now_ms,
+                        const EvalOptions& options);
+
 int CheckCommand(int argc, char** argv);
 int EvalCommand(int argc, char** argv);
+int FmtCommand(int argc, char** argv);
 int TestCommand(int argc, char** argv);
 
 }  // namespace mixtral::cli

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kUsageText =
     "usage: mixtral eval --policy FILE (--request FILE|- | --requests FILE.jsonl)\n"
     "                    --telemetry FILE [--inventory FILE] [--route NAME] [--now T]\n"
-    "                    [--no-explain] [--json] [--trace]\n";
+    "                    [--no-explain] [--json] [--trace] [--engine jit|interp] [--no-fallback]\n";
 
 class StderrTrace : public TraceSink {
  public:
@@ -53,6 +53,7 @@ std::string BatchError(size_t line, const InputError& e) {
 
 struct Setup {
   std::shared_ptr<const Policy> policy;
+  Engine engine;
   BoundSnapshot snapshot;
   int64_t now_ms = 0;
   EvalOptions options;
@@ -108,14 +109,17 @@ int Prepare(const Args& args, Setup* s) {
     s->options.route = *route;
   }
   s->options.explain = !args.Has("--no-explain");
+  if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), s->policy, &s->engine); rc != kOk)
+    return rc;
+  EngineSetSnapshot(s->engine, s->snapshot);
   return kOk;
 }
 
 }  // namespace
 
 int EvalCommand(int argc, char** argv) {
-  Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route", "--now"},
-            {"--no-explain", "--json", "--trace"});
+  Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route", "--now", "--engine"},
+            {"--no-explain", "--json", "--trace", "--no-fallback"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral eval: " << *err << "\n" << kUsageText;
     return kUsage;
@@ -146,7 +150,7 @@ int EvalCommand(int argc, char** argv) {
       *error = *err;
       return false;
     }
-    Decision d = Evaluate(*setup.policy, request, setup.snapshot, setup.now_ms, setup.options);
+    Decision d = EngineEvaluate(setup.engine, request, setup.snapshot, setup.now_ms, setup.options);
     ++seq;
     d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);
     *out = std::move(d);

@@ -14,8 +14,9 @@ constexpr const char* kUsage =
     "usage: mixtral <command> [options]\n"
     "\n"
     "commands:\n"
-    "  check FILE... [--werror]       type-check policies\n"
+    "  check FILE... [--werror] [--cost] [--max-cost N]  type-check policies; worst-case cost\n"
     "  eval --policy FILE ...         decide requests against a telemetry snapshot\n"
+    "  fmt [-i | --check] FILE...     format policies canonically\n"
     "  test FILE|DIR... [--min-coverage N]  run policy tests, report rule coverage\n"
     "  help                           show this text\n"
     "\n"
@@ -35,6 +36,7 @@ int Dispatch(int argc, char** argv) {
   }
   if (cmd == "check") return mixtral::cli::CheckCommand(argc, argv);
   if (cmd == "eval") return mixtral::cli::EvalCommand(argc, argv);
+  if (cmd == "fmt") return mixtral::cli::FmtCommand(argc, argv);
   if (cmd == "test") return mixtral::cli::TestCommand(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;

@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsageText =
-    "usage: mixtral test FILE|DIR... [--min-coverage PERCENT] [--engine interp]\n";
+    "usage: mixtral test FILE|DIR... [--min-coverage PERCENT] [--engine jit|interp] [--no-fallback]\n";
 
 // A rule is covered once some case saw it pass and some case saw it fail.
 struct RuleSeen {
@@ -92,7 +92,7 @@ std::optional<std::string> Fixture(const std::string& policy_path, const std::op
 }  // namespace
 
 int TestCommand(int argc, char** argv) {
-  Args args({"--min-coverage", "--engine"}, {});
+  Args args({"--min-coverage", "--engine"}, {"--no-fallback"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral test: " << *err << "\n" << kUsageText;
     return kUsage;
@@ -101,8 +101,8 @@ int TestCommand(int argc, char** argv) {
     std::cerr << kUsageText;
     return kUsage;
   }
-  if (auto engine = args.Get("--engine"); engine && *engine != "interp") {
-    std::cerr << "mixtral test: engine `" << *engine << "` is not available in this build (use interp)\n";
+  if (auto engine = args.Get("--engine"); engine && *engine != "interp" && *engine != "jit") {
+    std::cerr << "mixtral test: --engine must be jit or interp, not `" << *engine << "`\n";
     return kUsage;
   }
   double min_coverage = 0;
@@ -135,6 +135,13 @@ int TestCommand(int argc, char** argv) {
     if (!policy) {
       ++failed;
       std::cout << "FAIL " << path << ": the policy does not compile\n";
+      continue;
+    }
+    Engine engine;
+    if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), policy, &engine); rc != kOk) {
+      if (rc == kUsage) return rc;
+      ++failed;
+      std::cout << "FAIL " << path << ": the policy does not compile for this engine\n";
       continue;
     }
     std::map<std::pair<std::string, std::string>, RuleSeen> seen;
@@ -173,7 +180,8 @@ int TestCommand(int argc, char** argv) {
         options.explain = true;
         options.route = t.route;
         options.trace = &sink;
-        Decision d = Evaluate(*policy, bound_request, bound_snapshot, *now, options);
+        EngineSetSnapshot(engine, bound_snapshot);
+        Decision d = EngineEvaluate(engine, bound_request, bound_snapshot, *now, options);
         results = CheckExpectations(*policy, i, d);
       }
       bool pass = error.empty() && std::all_of(results.begin(), results.end(), [](const ExpectResult& r) { return r.pass; });

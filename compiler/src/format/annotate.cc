@@ -112,7 +112,8 @@ class Marker {
       At(ctx->getStart()).starts = Starts::kItem;
     }
     bool block = OwnsBlock(ctx);
-    bool padded = dynamic_cast<P::TargetDeclContext*>(ctx) || dynamic_cast<P::EnumTypeContext*>(ctx);
+    bool padded =
+        dynamic_cast<P::TargetDeclContext*>(ctx) || dynamic_cast<P::EnumTypeContext*>(ctx);
     bool type_args = dynamic_cast<P::ListTypeContext*>(ctx) ||
                      dynamic_cast<P::SetTypeContext*>(ctx) || dynamic_cast<P::MapTypeContext*>(ctx);
     bool ternary = dynamic_cast<P::ExprContext*>(ctx) != nullptr;

@@ -1,11 +1,12 @@
 // The formatter's driver: the front end's parse first, so that a file that
 // does not parse gets the diagnostics `mixtral check` gives it, then the
-// formatter's passes in order: annotate (ANTLR), print, verify.
+// formatter's passes in order: annotate (ANTLR), print, align, verify.
 #include "mixtral/compiler/format.h"
 
 #include <exception>
 
 #include "ast/ast.h"
+#include "format/align.h"
 #include "format/annotate.h"
 #include "format/print.h"
 #include "format/verify.h"
@@ -39,7 +40,7 @@ FormatResult FormatSource(const std::string& path, std::string text) {
       internal(why);
       return r;
     }
-    std::string out = format::Print(tokens);
+    std::string out = format::AlignTrailingComments(format::Print(tokens));
     auto before = format::SignificantTokens(body);
     auto after = format::SignificantTokens(out);
     if (!before || !after || *before != *after) {

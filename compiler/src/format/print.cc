@@ -8,8 +8,7 @@
 namespace mixtral::format {
 namespace {
 
-constexpr int kIndent = 2;        // per block level, and per open bracket
-constexpr int kContinuation = 4;  // a continued item with no bracket open
+constexpr int kIndent = 2;  // per block level, per open bracket and for a continued line
 
 bool OneLineKind(DeclKind k) {
   switch (k) {
@@ -27,7 +26,8 @@ bool OneLineKind(DeclKind k) {
 }
 
 bool HasComment(const Token& t) {
-  return std::any_of(t.before.begin(), t.before.end(), [](const Trivia& v) { return v.is_comment; });
+  return std::any_of(t.before.begin(), t.before.end(),
+                     [](const Trivia& v) { return v.is_comment; });
 }
 
 int Newlines(const Token& t) {
@@ -40,10 +40,9 @@ class Printer {
  public:
   explicit Printer(const TokenTable& t) : t_(t) {}
 
-  std::string Run() {
-    MarkMultilineDecls();
+  Printed Run() {
     for (size_t i = 0; i < t_.size(); ++i) Emit(i);
-    if (!out_.empty() && out_.back() != '\n') out_ += '\n';
+    if (!out_.text.empty() && out_.text.back() != '\n') out_.text += '\n';
     return std::move(out_);
   }
 
@@ -55,20 +54,9 @@ class Printer {
     if (i == 0 || b.eof) return false;
     if (b.starts != Starts::kNone) return true;
     if (b.bracket == Bracket::kBlockClose) return b.partner != i - 1;  // `{}`
-    if (b.bracket == Bracket::kBlockOpen) return false;  // `{` ends the opening line
+    if (b.bracket == Bracket::kBlockOpen) return false;                // `{` ends the opening line
     if (b.bracket == Bracket::kClose && b.partner == i - 1) return false;  // `()`, `[]`, `{}`
-    return Newlines(b) > 0;  // kept as written
-  }
-
-  // A declaration is multi-line when a gap inside it breaks the line.
-  void MarkMultilineDecls() {
-    for (size_t i = 0; i < t_.size(); ++i) {
-      if (t_[i].starts == Starts::kDecl) {
-        multiline_.push_back(false);
-      } else if (!multiline_.empty() && !t_[i].eof && Breaks(i)) {
-        multiline_.back() = true;
-      }
-    }
+    return Newlines(b) > 0;                                                // kept as written
   }
 
   // Indent of the line that token b starts.
@@ -76,7 +64,7 @@ class Printer {
     if (b.starts == Starts::kDecl) return 0;
     if (b.starts == Starts::kItem) return kIndent * depth_;
     if (b.bracket == Bracket::kBlockClose) return kIndent * (depth_ - 1);
-    if (open_.empty()) return item_indent_ + kContinuation;
+    if (open_.empty()) return item_indent_ + kIndent;
     if (b.bracket == Bracket::kClose) return open_.back();
     return open_.back() + kIndent;
   }
@@ -85,7 +73,7 @@ class Printer {
   int CommentIndent(const Token& b) const {
     if (b.eof || b.starts == Starts::kDecl) return 0;
     if (b.starts == Starts::kItem || b.bracket == Bracket::kBlockClose) return kIndent * depth_;
-    if (open_.empty()) return item_indent_ + kContinuation;
+    if (open_.empty()) return item_indent_ + kIndent;
     return open_.back() + kIndent;
   }
 
@@ -94,22 +82,21 @@ class Printer {
   bool Blank(size_t i, int position, bool last, bool written_blank) const {
     const Token& b = t_[i];
     bool boundary = b.starts != Starts::kNone || b.bracket == Bracket::kBlockClose || b.eof;
-    if (!boundary) return false;  // none inside an item
+    if (!boundary) return false;       // none inside an item
     if (i == 0) return written_blank;  // between comments before the first token
     const Token& a = t_[i - 1];
     if (last && b.bracket == Bracket::kBlockClose) return false;
     if (position == 0 && a.bracket == Bracket::kBlockOpen) return false;
     if (position == 0 && b.starts == Starts::kDecl) {
-      bool may_touch = b.decl == prev_decl_ && OneLineKind(b.decl) && !prev_multiline_ &&
-                       !multiline_[decl_count_];
+      bool may_touch = b.decl == prev_decl_ && OneLineKind(b.decl);
       return may_touch ? written_blank : true;
     }
     return written_blank;
   }
 
   void NewLine(bool blank, int indent) {
-    if (!out_.empty()) out_ += blank ? "\n\n" : "\n";
-    out_.append(static_cast<size_t>(indent), ' ');
+    if (!out_.text.empty()) out_.text += blank ? "\n\n" : "\n";
+    out_.text.append(static_cast<size_t>(indent), ' ');
   }
 
   void Emit(size_t i) {
@@ -123,12 +110,13 @@ class Printer {
         continue;
       }
       if (i > 0 && !after_comment && newlines == 0) {
-        out_ += " ";  // a trailing comment stays on its line
+        out_.trailing_comments.push_back(out_.text.size());
+        out_.text += " ";  // a trailing comment stays on its line
       } else {
         NewLine(Blank(i, position, false, newlines >= 2), CommentIndent(b));
         ++position;
       }
-      out_ += v.text;
+      out_.text += v.text;
       after_comment = true;
       newlines = 0;
     }
@@ -139,14 +127,13 @@ class Printer {
       line_indent_ = CodeIndent(b);
       NewLine(Blank(i, position, true, newlines >= 2), line_indent_);
     } else if (a && !a->glue_after && !b.glue_before && !(b.partner == i - 1)) {
-      out_ += ' ';
+      out_.text += ' ';
     }
-    out_ += b.text;
+    out_.text += b.text;
 
     if (b.starts == Starts::kDecl) {
       item_indent_ = 0;
       prev_decl_ = b.decl;
-      prev_multiline_ = multiline_[decl_count_++];
     } else if (b.starts == Starts::kItem) {
       item_indent_ = kIndent * depth_;
     }
@@ -170,19 +157,16 @@ class Printer {
   }
 
   const TokenTable& t_;
-  std::string out_;
-  std::vector<bool> multiline_;  // per declaration, in order
-  size_t decl_count_ = 0;        // declarations emitted so far
+  Printed out_;
   DeclKind prev_decl_ = DeclKind::kHeader;
-  bool prev_multiline_ = false;
-  int depth_ = 0;        // open blocks
-  int item_indent_ = 0;  // indent of the current item's first line
-  int line_indent_ = 0;  // indent of the current line
+  int depth_ = 0;          // open blocks
+  int item_indent_ = 0;    // indent of the current item's first line
+  int line_indent_ = 0;    // indent of the current line
   std::vector<int> open_;  // per open inline bracket: the indent of its line
 };
 
 }  // namespace
 
-std::string Print(const TokenTable& tokens) { return Printer(tokens).Run(); }
+Printed Print(const TokenTable& tokens) { return Printer(tokens).Run(); }
 
 }  // namespace mixtral::format

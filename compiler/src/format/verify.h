@@ -1,4 +1,4 @@
-// Pass 3 of the formatter: the proof that it changed only whitespace. The
+// Pass 4 of the formatter: the proof that it changed only whitespace. The
 // output is lexed again and its tokens, comments included, must be the
 // input's, in order.
 #pragma once

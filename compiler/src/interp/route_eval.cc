@@ -12,8 +12,11 @@ using K = Value::Kind;
 
 class RouteRun {
  public:
-  RouteRun(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d)
-      : base_(base),
+  RouteRun(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
+           const KernelVerdicts* kernel)
+      : kernel_(kernel),
+        route_index_(route),
+        base_(base),
         ir_(*base.ir),
         route_(ir_.program.routes[route]),
         info_(ir_.routes[route]),
@@ -24,7 +27,7 @@ class RouteRun {
     if (options_.explain) d_.explain.emplace();
     const SafeTarget safe = SafeDefault();
     ComputeVariant();
-    std::vector<size_t> survivors = ApplyRules();
+    std::vector<size_t> survivors = kernel_ ? KernelSurvivors() : ApplyRules();
     std::vector<Ranked> order = Rank(survivors);
     Reorder(order);
     if (safe.triggered) {
@@ -87,19 +90,8 @@ class RouteRun {
   }
 
   void ComputeVariant() {
-    if (!route_.split) return;
-    Value key = Eval(WithTarget(nullptr, nullptr), route_.split->key);
-    if (key.kind() != K::kString) return;
-    uint32_t b = MixedBucket10k(route_.split->salt, key.as_string());
-    uint32_t cum = 0;
-    for (size_t i = 0; i < route_.split->arms.size(); ++i) {
-      cum += static_cast<uint32_t>(route_.split->arms[i].bp);
-      if (b < cum) {
-        variant_ = static_cast<uint32_t>(i);
-        d_.variant = route_.split->arms[i].name;
-        return;
-      }
-    }
+    variant_ = SplitVariant(base_, route_index_);
+    if (variant_) d_.variant = route_.split->arms[*variant_].name;
   }
 
   bool Selected(const BoundTarget& t) const {
@@ -146,6 +138,42 @@ class RouteRun {
     return survivors;
   }
 
+  // Survivors from a compiled kernel's verdict bits. Fault details (which
+  // inputs were missing) are recovered by re-evaluating just those rules.
+  std::vector<size_t> KernelSurvivors() {
+    std::vector<size_t> survivors;
+    for (size_t i = 0; i < targets().size(); ++i) {
+      if (!kernel_->selected[i]) continue;
+      const BoundTarget& t = targets()[i];
+      uint64_t failed = kernel_->failed[i], missing = kernel_->missing[i];
+      if (options_.trace) {
+        for (size_t r = 0; r < route_.rules.size(); ++r) {
+          uint64_t bit = uint64_t{1} << r;
+          const char* verdict = (missing & bit) ? "missing" : (failed & bit) ? "fail" : "pass";
+          options_.trace->OnRule(TraceEvent{route_.name, t.name, route_.rules[r].name, verdict, {}});
+        }
+      }
+      if (failed == 0) {
+        survivors.push_back(i);
+        continue;
+      }
+      if (!d_.explain) continue;
+      std::vector<std::string> names;
+      for (size_t r = 0; r < route_.rules.size(); ++r) {
+        uint64_t bit = uint64_t{1} << r;
+        if (!(failed & bit)) continue;
+        names.push_back(route_.rules[r].name);
+        if (missing & bit) {
+          std::vector<std::string> fields;
+          (void)Eval(WithTarget(&t, &fields), route_.rules[r].cond);
+          Fault(t.name, route_.rules[r].name, std::move(fields));
+        }
+      }
+      d_.explain->removed.emplace_back(t.name, std::move(names));
+    }
+    return survivors;
+  }
+
   std::optional<double> Number(const Value& v) const {
     if (v.kind() == K::kInt) return static_cast<double>(v.as_int());
     if (v.kind() == K::kFloat) return v.as_float();
@@ -156,6 +184,12 @@ class RouteRun {
     std::vector<Ranked> out;
     for (size_t idx : survivors) {
       Ranked r{idx, 0, 0.0};
+      if (kernel_) {
+        r.cls = route_.objectives.empty() ? 0 : kernel_->score_class[idx];
+        r.score = route_.objectives.empty() ? 0.0 : kernel_->score[idx];
+        out.push_back(r);
+        continue;
+      }
       EvalCtx ctx = WithTarget(&targets()[idx], nullptr);
       bool missing = false;
       for (size_t k = 0; k < route_.objectives.size(); ++k) {
@@ -393,6 +427,8 @@ class RouteRun {
               [](const auto& x, const auto& y) { return x.first < y.first; });
   }
 
+  const KernelVerdicts* kernel_;
+  size_t route_index_;
   const EvalCtx& base_;
   const PolicyIR& ir_;
   const ast::Route& route_;
@@ -405,8 +441,66 @@ class RouteRun {
 
 }  // namespace
 
-void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d) {
-  RouteRun(base, route, options, d).Run();
+void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
+                   const KernelVerdicts* kernel) {
+  RouteRun(base, route, options, d, kernel).Run();
+}
+
+std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route) {
+  const ast::Route& r = ctx.ir->program.routes[route];
+  if (!r.split) return std::nullopt;
+  EvalCtx quiet = ctx;
+  quiet.missing = nullptr;
+  Value key = Eval(quiet, r.split->key);
+  if (key.kind() != K::kString) return std::nullopt;
+  uint32_t b = MixedBucket10k(r.split->salt, key.as_string());
+  uint32_t cum = 0;
+  for (size_t i = 0; i < r.split->arms.size(); ++i) {
+    cum += static_cast<uint32_t>(r.split->arms[i].bp);
+    if (b < cum) return static_cast<uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options) {
+  Decision d;
+  d.policy = ctx.policy->name;
+  d.policy_version = ctx.policy->version;
+  d.policy_hash = ctx.policy->hash;
+  d.snapshot_sha256 = ctx.snapshot->sha256;
+  d.snapshot_version = ctx.snapshot->version;
+  d.snapshot_taken_at_ms = ctx.snapshot->taken_at_ms;
+  d.now_ms = ctx.now_ms;
+  d.route_override = options.route;
+  return d;
+}
+
+size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
+                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d) {
+  const auto& routes = ctx.ir->program.routes;
+  size_t chosen = routes.size();
+  if (options.route) {
+    for (size_t i = 0; i < routes.size(); ++i)
+      if (routes[i].name == *options.route) chosen = i;
+    if (chosen == routes.size()) {
+      d->outcome = Outcome::kRejected;
+      d->reject = Reject{400, "unknown route \"" + *options.route + "\""};
+    }
+    return chosen;
+  }
+  if (routes.size() == 1) return 0;
+  size_t fallback = routes.size();
+  for (size_t i = 0; i < routes.size(); ++i) {
+    if (routes[i].is_default && fallback == routes.size()) fallback = i;
+    if (routes[i].when == ast::kNoExpr) continue;
+    std::optional<bool> v = when_holds(i);
+    if (v && *v) return i;
+  }
+  if (fallback == routes.size()) {
+    d->outcome = Outcome::kRejected;
+    d->reject = Reject{503, "no route matched"};
+  }
+  return fallback;
 }
 
 void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {

@@ -1,12 +1,38 @@
 // One route's decision pipeline (lang/SPEC.md §7), in the order the spec gives.
 #pragma once
 
+#include <functional>
+
 #include "interp/eval.h"
 #include "mixtral/compiler/decision.h"
 
 namespace mixtral::internal {
 
-void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d);
+// Per-target verdicts and scores computed by a compiled route kernel
+// (codegen/frame.h's KernelOut), used in place of interpreting the rules.
+struct KernelVerdicts {
+  const uint8_t* selected;
+  const uint64_t* failed;
+  const uint64_t* missing;
+  const double* score;
+  const uint8_t* score_class;
+};
+
+void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
+                   const KernelVerdicts* kernel = nullptr);
+
+// A decision with its identity fields filled in, before any route runs.
+Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options);
+
+// Picks the route (contract §7): the override, the only route, or the first
+// whose `when` holds, else the default. `when_holds(i)` evaluates route i's
+// condition (nullopt = missing). Returns routes.size() and fills a rejection
+// in `d` when none applies.
+size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
+                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d);
+
+// The split arm of a route for this request (contract §6), or nullopt.
+std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);
 
 // Assertions over every target in a finished decision (contract §7).
 void CheckAssertions(const EvalCtx& base, bool explain, Decision* d);

@@ -94,10 +94,14 @@ std::string Quote(std::string_view s) {
 }  // namespace io
 
 std::string InputError::ToString() const {
-  if (path.empty()) {
-    return message;
+  try {
+    if (path.empty()) {
+      return message;
+    }
+    return path + ": " + message;
+  } catch (...) {
+    return std::string();  // out of memory; nothing may escape (inputs.h)
   }
-  return path + ": " + message;
 }
 
 }  // namespace mixtral

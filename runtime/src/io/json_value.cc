@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 
 #include "io/json_doc.h"
 
@@ -50,25 +51,11 @@ void JsonValue::Set(std::string key, JsonValue value) {
 }
 
 const char* JsonValue::KindName() const {
-  switch (data_.index()) {
-    case 0:
-      return "null";
-    case 1:
-      return "bool";
-    case 2:
-      return "int";
-    case 3:
-      return "float";
-    case 4:
-      return "int";
-    case 5:
-      return "string";
-    case 6:
-      return "array";
-    case 7:
-      return "object";
-  }
-  return "?";
+  // Indexed like Data; a big integer is still an int to the person who wrote it.
+  static constexpr const char* kNames[] = {"null", "bool",   "int",   "float",
+                                           "int",  "string", "array", "object"};
+  static_assert(std::size(kNames) == std::variant_size_v<Data>);
+  return kNames[data_.index()];
 }
 
 }  // namespace mixtral::io

@@ -1,0 +1,85 @@
+#include "codegen/frame.h"
+
+#include <cstring>
+
+namespace mixtral::codegen {
+namespace {
+
+uint64_t DoubleBits(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return u;
+}
+
+Slot ToSlot(SlotKind kind, const Value& v) {
+  if (v.is_missing()) return Slot{};
+  switch (kind) {
+    case SlotKind::kBool: return Slot{v.as_bool() ? 1u : 0u, 1};
+    case SlotKind::kInt: return Slot{static_cast<uint64_t>(v.as_int()), 1};
+    case SlotKind::kFloat:
+      return Slot{DoubleBits(v.kind() == Value::Kind::kInt ? static_cast<double>(v.as_int()) : v.as_float()), 1};
+    case SlotKind::kEnum: return Slot{v.as_enum(), 1};
+    case SlotKind::kEnumSet: {
+      uint64_t mask = 0;
+      for (const Value& e : v.as_list()) mask |= uint64_t{1} << e.as_enum();
+      return Slot{mask, 1};
+    }
+    case SlotKind::kBoxed: return Slot{reinterpret_cast<uint64_t>(&v), 1};
+  }
+  return Slot{};
+}
+
+void FillSchema(const Policy& p, const Schema& schema, const std::vector<Value>& values, Slot* out) {
+  for (size_t i = 0; i < schema.fields.size(); ++i)
+    out[i] = i < values.size() ? ToSlot(KindOf(p.types, schema.fields[i].type), values[i]) : Slot{};
+}
+
+}  // namespace
+
+SlotKind KindOf(const TypeTable& types, TypeId t) {
+  const TypeInfo& info = types.info(t);
+  switch (info.kind) {
+    case TypeKind::kBool: return SlotKind::kBool;
+    case TypeKind::kInt:
+    case TypeKind::kDuration:
+    case TypeKind::kTime: return SlotKind::kInt;
+    case TypeKind::kFloat: return SlotKind::kFloat;
+    case TypeKind::kEnum: return SlotKind::kEnum;
+    case TypeKind::kSet:
+      if (types.info(info.elem).kind == TypeKind::kEnum && types.enum_info(info.elem).members.size() <= 64)
+        return SlotKind::kEnumSet;
+      return SlotKind::kBoxed;
+    default: return SlotKind::kBoxed;
+  }
+}
+
+void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out) {
+  out->resize(p.request.fields.size());
+  FillSchema(p, p.request, r.fields, out->data());
+}
+
+void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out) {
+  const uint64_t stride = TargetStride(p);
+  const size_t attrs = p.attributes.fields.size();
+  out->assign(s.targets.size() * stride, Slot{});
+  // age_s falls back to the schema's default, as the interpreter's TargetAge does.
+  std::optional<double> age_default;
+  int age_slot = p.ir->age_s_slot;
+  if (age_slot >= 0) {
+    const auto& d = p.telemetry.fields[age_slot].default_value;
+    if (d && d->kind() == Value::Kind::kFloat) age_default = d->as_float();
+    if (d && d->kind() == Value::Kind::kInt) age_default = static_cast<double>(d->as_int());
+  }
+  for (size_t t = 0; t < s.targets.size(); ++t) {
+    Slot* base = out->data() + t * stride;
+    const BoundTarget& bt = s.targets[t];
+    FillSchema(p, p.attributes, bt.attributes, base);
+    FillSchema(p, p.telemetry, bt.telemetry, base + attrs);
+    Slot* extra = base + attrs + p.telemetry.fields.size();
+    std::optional<double> age = bt.age_s ? bt.age_s : age_default;
+    if (age) extra[kExtraAgeS] = Slot{DoubleBits(*age), 1};
+    if (bt.ejected_until_ms) extra[kExtraEjectedUntil] = Slot{static_cast<uint64_t>(*bt.ejected_until_ms), 1};
+  }
+}
+
+}  // namespace mixtral::codegen

@@ -1,0 +1,64 @@
+// The flat input layout that compiled kernels read: one 16-byte slot per
+// field, unboxed where the type allows (bool, int, float, duration, time,
+// enum, and sets of small enums as bitmasks). Boxed kinds (strings, lists,
+// maps) hold a pointer to the bound Value. No LLVM types here: the engine
+// builds frames, codegen only reads the layout.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/policy_ir.h"
+#include "mixtral/compiler/input.h"
+#include "mixtral/compiler/policy.h"
+
+namespace mixtral::codegen {
+
+struct Slot {
+  uint64_t bits = 0;
+  uint64_t present = 0;  // 0 or 1
+};
+static_assert(sizeof(Slot) == 16);
+
+// How a schema field is stored in its slot.
+enum class SlotKind : uint8_t { kBool, kInt, kFloat, kEnum, kEnumSet, kBoxed };
+
+SlotKind KindOf(const TypeTable& types, TypeId t);
+
+// Everything a kernel reads for one decision. Layout is ABI between C++ and
+// the generated code: codegen/lower_*.cc index these fields by position.
+struct KernelCtx {
+  const Slot* request;   // 0
+  const Slot* targets;   // 1: count * stride slots
+  uint64_t stride;       // 2
+  uint64_t count;        // 3
+  int64_t now_ms;        // 4
+  int64_t taken_at_ms;   // 5
+  uint64_t has_taken_at; // 6
+  uint64_t variant;      // 7
+  uint64_t has_variant;  // 8
+};
+
+// Per-target results of a route kernel.
+struct KernelOut {
+  uint8_t* selected;     // 0: passed the `candidates where` selectors
+  uint64_t* failed;      // 1: bit r set when rule r failed
+  uint64_t* missing;     // 2: bit r set when rule r's verdict was missing
+  double* score;         // 3
+  uint8_t* score_class;  // 4: 0 number, 1 NaN, 2 missing
+};
+
+// Target slot order: attributes, telemetry, then these extras.
+inline constexpr uint64_t kExtraAgeS = 0;
+inline constexpr uint64_t kExtraEjectedUntil = 1;
+inline constexpr uint64_t kExtras = 2;
+
+inline uint64_t TargetStride(const Policy& p) {
+  return p.attributes.fields.size() + p.telemetry.fields.size() + kExtras;
+}
+
+// Fills slots from bound values. Reuses the vectors' storage.
+void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
+void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
+
+}  // namespace mixtral::codegen

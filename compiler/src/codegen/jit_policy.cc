@@ -1,0 +1,212 @@
+#include <chrono>
+
+#include "codegen/frame.h"
+#include "codegen/lower.h"
+#include "codegen/session.h"
+#include "interp/route_eval.h"
+#include "mixtral/compiler/jit.h"
+
+namespace mixtral {
+
+class JitSession {
+ public:
+  std::unique_ptr<codegen::Session> session;
+};
+
+class JitPolicy {
+ public:
+  ~JitPolicy() {
+    // Frees this policy's code; callers hold a reference while deciding.
+    if (tracker) llvm::cantFail(tracker->remove());
+  }
+  using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
+  using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
+  std::shared_ptr<const Policy> policy;
+  std::shared_ptr<JitSession> session;
+  llvm::orc::ResourceTrackerSP tracker;
+  std::vector<Kernel> kernels;        // per route; null when interpreted
+  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
+};
+
+struct JitFrame::Impl {
+  const BoundSnapshot* snapshot = nullptr;
+  std::vector<codegen::Slot> request, targets;
+  std::vector<uint8_t> selected, score_class;
+  std::vector<uint64_t> failed, missing;
+  std::vector<double> score;
+};
+
+JitFrame::JitFrame() : impl(std::make_unique<Impl>()) {}
+JitFrame::~JitFrame() = default;
+
+void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapshot) {
+  impl->snapshot = &snapshot;
+  codegen::BuildTargetSlots(*policy.policy, snapshot, &impl->targets);
+  size_t n = snapshot.targets.size();
+  impl->selected.assign(n, 0);
+  impl->score_class.assign(n, 0);
+  impl->failed.assign(n, 0);
+  impl->missing.assign(n, 0);
+  impl->score.assign(n, 0.0);
+}
+
+bool JitAvailable() { return true; }
+
+std::shared_ptr<JitSession> NewJitSession(std::string* error) {
+  auto s = std::make_shared<JitSession>();
+  s->session = codegen::Session::Create(error);
+  if (!s->session) return nullptr;
+  return s;
+}
+
+const Policy& JitSource(const JitPolicy& policy) { return *policy.policy; }
+
+namespace {
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Clauses that the shared pipeline interprets, for --no-fallback.
+void InterpretedClauses(const internal::PolicyIR& ir, std::vector<std::pair<SourceRange, std::string>>* out) {
+  for (const ast::Route& r : ir.program.routes) {
+    auto note = [&](SourceRange where, const char* what) {
+      out->emplace_back(where, std::string(what) + " in route `" + r.name + "` runs on the interpreter");
+    };
+    for (const ast::SafeDefault& x : r.safe_defaults) note(x.range, "`safe default`");
+    if (r.split) note(r.split->range, "`split`");
+    if (r.spread) note(r.spread->range, "`spread`");
+    if (r.affinity) note(r.affinity->range, "`affinity`");
+    for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
+    if (r.cascade) note(r.cascade->range, "`cascade`");
+    if (r.fallback && r.fallback->is_named) note(r.fallback->range, "a named `fallback` list (binding rules)");
+    if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade) note(r.otherwise.range, "`otherwise degrade` (binding rules)");
+    if (r.ensemble) note(r.ensemble->range, "`ensemble`");
+    for (const ast::Annotate& x : r.annotations) note(x.range, "`annotate`");
+    for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
+  }
+  for (const ast::AssertDecl& a : ir.program.asserts)
+    out->emplace_back(a.range, "assertion `" + a.name + "` runs on the interpreter");
+}
+
+}  // namespace
+
+JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::shared_ptr<const Policy> policy,
+                            const JitCompileOptions& options) {
+  JitCompileResult out;
+  if (!session || !policy) {
+    out.error = "no JIT session or policy";
+    return out;
+  }
+  auto jp = std::make_shared<JitPolicy>();
+  jp->policy = policy;
+  jp->session = session;
+  const internal::PolicyIR& ir = *policy->ir;
+  size_t routes = ir.program.routes.size();
+  jp->kernels.assign(routes, nullptr);
+  jp->conditions.assign(routes, nullptr);
+
+  auto start = std::chrono::steady_clock::now();
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("policy", *context);
+  std::string prefix = session->session->NextPrefix();
+  std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
+  try {
+    codegen::Lowerer lowerer(*policy, *context, *module);
+    for (size_t r = 0; r < routes; ++r) {
+      try {
+        lowerer.EmitRouteKernel(r, prefix + "route" + std::to_string(r));
+        kernel_ok[r] = true;
+      } catch (const codegen::NotLowered& e) {
+        out.not_lowered.emplace_back(e.range, e.what());
+        // Drop the half-built function so the module still verifies.
+        if (auto* f = module->getFunction(prefix + "route" + std::to_string(r))) f->eraseFromParent();
+      }
+      if (ir.program.routes[r].when == ast::kNoExpr) continue;
+      try {
+        lowerer.EmitCondition(ir.program.routes[r].when, prefix + "when" + std::to_string(r));
+        cond_ok[r] = true;
+      } catch (const codegen::NotLowered& e) {
+        out.not_lowered.emplace_back(e.range, e.what());
+        if (auto* f = module->getFunction(prefix + "when" + std::to_string(r))) f->eraseFromParent();
+      }
+    }
+  } catch (const std::exception& e) {
+    out.error = std::string("internal JIT error: ") + e.what();
+    return out;
+  }
+  InterpretedClauses(ir, &out.not_lowered);
+  out.lower_ms = MsSince(start);
+  if (options.no_fallback && !out.not_lowered.empty()) {
+    out.error = "--no-fallback: " + std::to_string(out.not_lowered.size()) +
+                " construct(s) would run on the interpreter";
+    return out;
+  }
+  start = std::chrono::steady_clock::now();
+  std::string error;
+  jp->tracker = session->session->Add(std::move(module), std::move(context), &error);
+  if (!jp->tracker) {
+    out.error = error;
+    return out;
+  }
+  for (size_t r = 0; r < routes; ++r) {
+    if (kernel_ok[r])
+      jp->kernels[r] = reinterpret_cast<JitPolicy::Kernel>(session->session->Lookup(prefix + "route" + std::to_string(r), &error));
+    if (cond_ok[r])
+      jp->conditions[r] = reinterpret_cast<JitPolicy::Condition>(session->session->Lookup(prefix + "when" + std::to_string(r), &error));
+  }
+  out.codegen_ms = MsSince(start);
+  out.policy = std::move(jp);
+  return out;
+}
+
+Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& request, int64_t now_ms,
+                     const EvalOptions& options) {
+  const Policy& policy = *jp.policy;
+  JitFrame::Impl& f = *frame.impl;
+  const BoundSnapshot& snapshot = *f.snapshot;
+  internal::EvalCtx ctx;
+  ctx.policy = &policy;
+  ctx.ir = policy.ir.get();
+  ctx.request = &request;
+  ctx.snapshot = &snapshot;
+  ctx.now_ms = now_ms;
+  Decision d = internal::StartDecision(ctx, options);
+
+  codegen::BuildRequestSlots(policy, request, &f.request);
+  codegen::KernelCtx kctx{f.request.data(), f.targets.data(), codegen::TargetStride(policy),
+                          snapshot.targets.size(), now_ms, snapshot.taken_at_ms.value_or(0),
+                          snapshot.taken_at_ms ? 1u : 0u, 0, 0};
+  const auto& routes = ctx.ir->program.routes;
+  size_t chosen = internal::SelectRoute(
+      ctx, options,
+      [&](size_t i) -> std::optional<bool> {
+        if (!jp.conditions[i]) return internal::Truth(internal::Eval(ctx, routes[i].when));
+        uint64_t pv[2] = {0, 0};
+        jp.conditions[i](&kctx, pv);
+        if (!pv[0]) return std::nullopt;
+        return pv[1] != 0;
+      },
+      &d);
+  if (chosen == routes.size()) return d;
+  d.route = routes[chosen].name;
+  if (!jp.kernels[chosen]) {
+    internal::EvaluateRoute(ctx, chosen, options, &d);
+  } else {
+    // Rules may read the variant, so the split goes first.
+    if (auto v = internal::SplitVariant(ctx, chosen)) {
+      kctx.variant = *v;
+      kctx.has_variant = 1;
+    }
+    codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
+                            f.score_class.data()};
+    jp.kernels[chosen](&kctx, &kout, options.explain || options.trace ? 1 : 0);
+    internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),
+                                      f.score.data(), f.score_class.data()};
+    internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts);
+  }
+  internal::CheckAssertions(ctx, options.explain, &d);
+  return d;
+}
+
+}  // namespace mixtral

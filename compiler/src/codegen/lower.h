@@ -1,0 +1,79 @@
+// Lowering the checked IR to LLVM IR. Split by node family: lower_expr.cc
+// (literals and references), lower_ops.cc (operators and calls),
+// lower_route.cc (route kernels and route-level conditions).
+//
+// Every value is a pair (present, value): "missing" is present = false, and
+// the operators implement contract §4's three-valued logic on those pairs
+// without branches, so evaluation order cannot change a result.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "codegen/frame.h"
+#include "codegen/llvm_shim.h"
+#include "ir/policy_ir.h"
+#include "mixtral/compiler/policy.h"
+
+namespace mixtral::codegen {
+
+enum class Rep : uint8_t { kBool, kInt, kFloat, kEnum, kEnumSet };
+
+struct LV {
+  llvm::Value* present;  // i1
+  llvm::Value* value;    // i1 (kBool), i64 (kInt, kEnum, kEnumSet), double (kFloat)
+  Rep rep;
+};
+
+// Thrown (inside codegen only) for a construct this JIT does not lower yet;
+// the caller falls back to the interpreter or, with --no-fallback, reports it.
+struct NotLowered : std::runtime_error {
+  NotLowered(const std::string& what, SourceRange where) : std::runtime_error(what), range(where) {}
+  SourceRange range;
+};
+
+class Lowerer {
+ public:
+  Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& module);
+
+  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64 explain)` for a route.
+  void EmitRouteKernel(size_t route, const std::string& name);
+  // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
+  // boolean (present, value), for `when` conditions.
+  void EmitCondition(ast::ExprId cond, const std::string& name);
+
+ private:
+  friend class OpLowering;
+  LV Lower(ast::ExprId id);
+  LV LowerRef(ast::ExprId id);
+  LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
+  LV LowerCall(ast::ExprId id, const ast::Call& call);
+  LV LowerUnary(ast::ExprId id, const ast::Unary& u);
+  LV LowerBinary(ast::ExprId id, const ast::Binary& b);
+  LV LowerTernary(ast::ExprId id, const ast::Ternary& t);
+  LV Constant(const Value& v, TypeId type, SourceRange where);
+
+  Rep RepOf(TypeId t, SourceRange where) const;
+  LV LoadSlot(llvm::Value* slot_ptr, Rep rep);
+  llvm::Value* CtxField(unsigned index, llvm::Type* type);
+  LV ToFloat(const LV& v);
+  LV Bool(llvm::Value* present, llvm::Value* value) { return LV{present, value, Rep::kBool}; }
+  llvm::Value* True() { return b_.getTrue(); }
+  llvm::Value* IsNaN(llvm::Value* d) { return b_.CreateFCmpUNO(d, d); }
+  LV TargetAge();
+  [[noreturn]] void Unsupported(ast::ExprId id, const std::string& what);
+
+  const Policy& policy_;
+  const internal::PolicyIR& ir_;
+  llvm::LLVMContext& ctx_;
+  llvm::Module& module_;
+  llvm::IRBuilder<> b_;
+  llvm::StructType* slot_ty_;
+  llvm::StructType* ctx_ty_;
+  llvm::StructType* out_ty_;
+  // Per function being emitted.
+  llvm::Value* kctx_ = nullptr;        // const KernelCtx*
+  llvm::Value* target_base_ = nullptr;  // const Slot* of the current target, or null
+};
+
+}  // namespace mixtral::codegen

@@ -1,0 +1,204 @@
+#include <cstring>
+
+#include "codegen/lower.h"
+
+namespace mixtral::codegen {
+
+using internal::RefKind;
+
+Lowerer::Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& module)
+    : policy_(policy), ir_(*policy.ir), ctx_(ctx), module_(module), b_(ctx) {
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  slot_ty_ = llvm::StructType::get(ctx, {i64, i64});
+  // Mirrors KernelCtx and KernelOut in frame.h, field for field.
+  ctx_ty_ = llvm::StructType::get(ctx, {ptr, ptr, i64, i64, i64, i64, i64, i64, i64});
+  out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr});
+}
+
+void Lowerer::Unsupported(ast::ExprId id, const std::string& what) {
+  throw NotLowered("the JIT does not lower " + what + " yet: `" + ast::PrintExpr(ir_.program, id) + "`",
+                   ir_.program.at(id).range);
+}
+
+Rep Lowerer::RepOf(TypeId t, SourceRange where) const {
+  switch (KindOf(policy_.types, t)) {
+    case SlotKind::kBool: return Rep::kBool;
+    case SlotKind::kInt: return Rep::kInt;
+    case SlotKind::kFloat: return Rep::kFloat;
+    case SlotKind::kEnum: return Rep::kEnum;
+    case SlotKind::kEnumSet: return Rep::kEnumSet;
+    case SlotKind::kBoxed: break;
+  }
+  throw NotLowered("the JIT does not lower values of type " + policy_.types.Name(t) + " yet", where);
+}
+
+llvm::Value* Lowerer::CtxField(unsigned index, llvm::Type* type) {
+  return b_.CreateLoad(type, b_.CreateStructGEP(ctx_ty_, kctx_, index));
+}
+
+LV Lowerer::LoadSlot(llvm::Value* slot_ptr, Rep rep) {
+  llvm::Value* bits = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(slot_ty_, slot_ptr, 0));
+  llvm::Value* present =
+      b_.CreateICmpNE(b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(slot_ty_, slot_ptr, 1)), b_.getInt64(0));
+  switch (rep) {
+    case Rep::kBool: return LV{present, b_.CreateICmpNE(bits, b_.getInt64(0)), rep};
+    case Rep::kFloat: return LV{present, b_.CreateBitCast(bits, b_.getDoubleTy()), rep};
+    default: return LV{present, bits, rep};
+  }
+}
+
+LV Lowerer::ToFloat(const LV& v) {
+  if (v.rep == Rep::kFloat) return v;
+  // sitofp rounds to nearest, ties to even: contract §5's int-to-float rule.
+  return LV{v.present, b_.CreateSIToFP(v.value, b_.getDoubleTy()), Rep::kFloat};
+}
+
+LV Lowerer::Constant(const Value& v, TypeId type, SourceRange where) {
+  Rep rep = RepOf(type, where);
+  if (v.is_missing()) return LV{b_.getFalse(), rep == Rep::kBool ? b_.getFalse() : rep == Rep::kFloat ? llvm::ConstantFP::get(b_.getDoubleTy(), 0.0) : b_.getInt64(0), rep};
+  switch (rep) {
+    case Rep::kBool: return LV{True(), b_.getInt1(v.as_bool()), rep};
+    case Rep::kInt: return LV{True(), b_.getInt64(static_cast<uint64_t>(v.as_int())), rep};
+    case Rep::kFloat: {
+      double d = v.kind() == Value::Kind::kInt ? static_cast<double>(v.as_int()) : v.as_float();
+      return LV{True(), llvm::ConstantFP::get(b_.getDoubleTy(), d), rep};
+    }
+    case Rep::kEnum: return LV{True(), b_.getInt64(v.as_enum()), rep};
+    case Rep::kEnumSet: {
+      uint64_t mask = 0;
+      for (const Value& e : v.as_list()) mask |= uint64_t{1} << e.as_enum();
+      return LV{True(), b_.getInt64(mask), rep};
+    }
+  }
+  return LV{};
+}
+
+LV Lowerer::TargetAge() {
+  // age = age_s + (now - taken_at) / 1000.0, negative clamped to 0 (contract §3).
+  const uint64_t extras = policy_.attributes.fields.size() + policy_.telemetry.fields.size();
+  LV age_s = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraAgeS), Rep::kFloat);
+  llvm::Value* now = CtxField(4, b_.getInt64Ty());
+  llvm::Value* taken = CtxField(5, b_.getInt64Ty());
+  llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
+  llvm::Value* delta = b_.CreateFDiv(b_.CreateSIToFP(b_.CreateSub(now, taken), b_.getDoubleTy()),
+                                     llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
+  llvm::Value* age = b_.CreateFAdd(age_s.value, delta);
+  llvm::Value* zero = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
+  age = b_.CreateSelect(b_.CreateFCmpOLT(age, zero), zero, age);
+  llvm::Value* present = b_.CreateAnd(b_.CreateAnd(age_s.present, has_taken), b_.CreateNot(IsNaN(age)));
+  return LV{present, age, Rep::kFloat};
+}
+
+LV Lowerer::LowerRef(ast::ExprId id) {
+  const internal::Ref& ref = ir_.ref[id];
+  TypeId type = ir_.type[id];
+  SourceRange where = ir_.program.at(id).range;
+  const uint64_t attrs = policy_.attributes.fields.size();
+  auto need_target = [&] {
+    if (!target_base_) Unsupported(id, "a target field outside a per-target rule");
+  };
+  switch (ref.kind) {
+    case RefKind::kRequestField: {
+      llvm::Value* base = CtxField(0, b_.getPtrTy());
+      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, base, ref.index), RepOf(type, where));
+    }
+    case RefKind::kAttribute:
+      need_target();
+      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, ref.index), RepOf(type, where));
+    case RefKind::kTelemetry:
+      need_target();
+      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, attrs + ref.index), RepOf(type, where));
+    case RefKind::kTelemetryAge:
+      need_target();
+      return TargetAge();
+    case RefKind::kTelemetryStale: {
+      need_target();
+      LV age = TargetAge();
+      double bound = static_cast<double>(policy_.stale_after_ms.value_or(0)) / 1000.0;
+      llvm::Value* stale = b_.CreateOr(b_.CreateNot(age.present),
+                                       b_.CreateFCmpOGE(age.value, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
+      return Bool(True(), stale);
+    }
+    case RefKind::kTelemetryEjected: {
+      need_target();
+      const uint64_t extras = attrs + policy_.telemetry.fields.size();
+      LV until = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraEjectedUntil), Rep::kInt);
+      llvm::Value* ejected = b_.CreateAnd(until.present, b_.CreateICmpSGT(until.value, CtxField(4, b_.getInt64Ty())));
+      for (const ast::BreakerDecl& br : ir_.program.breakers) {
+        LV c = Lower(br.cond);
+        ejected = b_.CreateOr(ejected, b_.CreateAnd(c.present, c.value));
+      }
+      return Bool(True(), ejected);
+    }
+    case RefKind::kSnapshotAge:
+    case RefKind::kSnapshotStale: {
+      llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
+      llvm::Value* age = b_.CreateFDiv(
+          b_.CreateSIToFP(b_.CreateSub(CtxField(4, b_.getInt64Ty()), CtxField(5, b_.getInt64Ty())), b_.getDoubleTy()),
+          llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
+      if (ref.kind == RefKind::kSnapshotAge) return LV{has_taken, age, Rep::kFloat};
+      double bound = static_cast<double>(policy_.stale_after_ms.value_or(0)) / 1000.0;
+      llvm::Value* stale = b_.CreateOr(b_.CreateNot(has_taken),
+                                       b_.CreateFCmpOGE(age, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
+      return Bool(True(), stale);
+    }
+    case RefKind::kNow: return LV{True(), CtxField(4, b_.getInt64Ty()), Rep::kInt};
+    case RefKind::kVariant:
+      return LV{b_.CreateICmpNE(CtxField(8, b_.getInt64Ty()), b_.getInt64(0)), CtxField(7, b_.getInt64Ty()), Rep::kEnum};
+    case RefKind::kLet: return Constant(ir_.let_values[ref.index], ir_.let_types[ref.index], where);
+    case RefKind::kEnumMember: return LV{True(), b_.getInt64(ref.index), Rep::kEnum};
+    default: break;
+  }
+  Unsupported(id, "this reference");
+}
+
+LV Lowerer::Lower(ast::ExprId id) {
+  const ast::Expr& e = ir_.program.at(id);
+  return std::visit(
+      [&](const auto& n) -> LV {
+        using N = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<N, ast::IntLit>) {
+          return LV{True(), b_.getInt64(static_cast<uint64_t>(n.value)), Rep::kInt};
+        } else if constexpr (std::is_same_v<N, ast::DurationLit>) {
+          return LV{True(), b_.getInt64(static_cast<uint64_t>(n.ms)), Rep::kInt};
+        } else if constexpr (std::is_same_v<N, ast::FloatLit>) {
+          return LV{True(), llvm::ConstantFP::get(b_.getDoubleTy(), n.value), Rep::kFloat};
+        } else if constexpr (std::is_same_v<N, ast::BoolLit>) {
+          return LV{True(), b_.getInt1(n.value), Rep::kBool};
+        } else if constexpr (std::is_same_v<N, ast::Ident> || std::is_same_v<N, ast::Member>) {
+          return LowerRef(id);
+        } else if constexpr (std::is_same_v<N, ast::Call>) {
+          return LowerCall(id, n);
+        } else if constexpr (std::is_same_v<N, ast::Unary>) {
+          return LowerUnary(id, n);
+        } else if constexpr (std::is_same_v<N, ast::Binary>) {
+          return LowerBinary(id, n);
+        } else if constexpr (std::is_same_v<N, ast::Ternary>) {
+          return LowerTernary(id, n);
+        } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
+          return LowerLiteralCollection(id, n.items);
+        } else {
+          Unsupported(id, "this expression");
+        }
+      },
+      e.node);
+}
+
+LV Lowerer::LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items) {
+  // Collections of small enums are bitmasks; membership is all a rule asks of them.
+  const TypeInfo& info = policy_.types.info(ir_.type[id]);
+  if (policy_.types.info(info.elem).kind != TypeKind::kEnum ||
+      policy_.types.enum_info(info.elem).members.size() > 64)
+    Unsupported(id, "a collection literal that is not a set of enum members");
+  // A missing element is simply not a member, as in the interpreter.
+  llvm::Value* mask = b_.getInt64(0);
+  for (ast::ExprId item : items) {
+    LV v = Lower(item);
+    llvm::Value* bit = b_.CreateShl(b_.getInt64(1), b_.CreateAnd(v.value, b_.getInt64(63)));
+    mask = b_.CreateOr(mask, b_.CreateSelect(v.present, bit, b_.getInt64(0)));
+  }
+  return LV{True(), mask, Rep::kEnumSet};
+}
+
+}  // namespace mixtral::codegen

@@ -1,0 +1,128 @@
+// Route kernels: one native loop per route over every candidate target,
+// evaluating selectors and rules (all of them when explaining, up to the
+// first failure otherwise, as the interpreter does) and scoring survivors.
+#include "codegen/lower.h"
+
+namespace mixtral::codegen {
+
+void Lowerer::EmitCondition(ast::ExprId cond, const std::string& name) {
+  auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy()}, false);
+  auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  kctx_ = fn->getArg(0);
+  target_base_ = nullptr;
+  LV v = Lower(cond);
+  llvm::Value* out = fn->getArg(1);
+  b_.CreateStore(b_.CreateZExt(v.present, b_.getInt64Ty()), out);
+  b_.CreateStore(b_.CreateZExt(v.value, b_.getInt64Ty()), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), out, 1));
+  b_.CreateRetVoid();
+}
+
+void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
+  const ast::Route& route = ir_.program.routes[route_index];
+  if (route.rules.size() > 64)
+    throw NotLowered("the JIT lowers routes of up to 64 rules", route.range);
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, i64}, false);
+  auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
+  kctx_ = fn->getArg(0);
+  llvm::Value* kout = fn->getArg(1);
+
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+  auto* loop = llvm::BasicBlock::Create(ctx_, "loop", fn);
+  auto* body = llvm::BasicBlock::Create(ctx_, "body", fn);
+  auto* latch = llvm::BasicBlock::Create(ctx_, "latch", fn);
+  auto* exit = llvm::BasicBlock::Create(ctx_, "exit", fn);
+
+  b_.SetInsertPoint(entry);
+  llvm::Value* explain = b_.CreateICmpNE(fn->getArg(2), b_.getInt64(0));
+  llvm::Value* targets = CtxField(1, ptr);
+  llvm::Value* stride = CtxField(2, i64);
+  llvm::Value* count = CtxField(3, i64);
+  auto out_ptr = [&](unsigned field) { return b_.CreateLoad(ptr, b_.CreateStructGEP(out_ty_, kout, field)); };
+  llvm::Value* selected = out_ptr(0);
+  llvm::Value* failed_out = out_ptr(1);
+  llvm::Value* missing_out = out_ptr(2);
+  llvm::Value* score_out = out_ptr(3);
+  llvm::Value* class_out = out_ptr(4);
+  llvm::Value* failed_slot = b_.CreateAlloca(i64);
+  llvm::Value* missing_slot = b_.CreateAlloca(i64);
+  b_.CreateBr(loop);
+
+  b_.SetInsertPoint(loop);
+  llvm::PHINode* i = b_.CreatePHI(i64, 2);
+  i->addIncoming(b_.getInt64(0), entry);
+  b_.CreateCondBr(b_.CreateICmpULT(i, count), body, exit);
+
+  b_.SetInsertPoint(body);
+  target_base_ = b_.CreateInBoundsGEP(slot_ty_, targets, b_.CreateMul(i, stride));
+  llvm::Value* sel = b_.getTrue();
+  for (ast::ExprId s : route.selectors) {
+    LV v = Lower(s);
+    sel = b_.CreateAnd(sel, b_.CreateAnd(v.present, v.value));  // missing excludes
+  }
+  b_.CreateStore(b_.CreateZExt(sel, b_.getInt8Ty()), b_.CreateInBoundsGEP(b_.getInt8Ty(), selected, i));
+  b_.CreateStore(b_.getInt64(0), failed_slot);
+  b_.CreateStore(b_.getInt64(0), missing_slot);
+  auto* rules_done = llvm::BasicBlock::Create(ctx_, "rules_done", fn);
+  auto* first_rule = llvm::BasicBlock::Create(ctx_, "rules", fn);
+  b_.CreateCondBr(sel, first_rule, latch);
+  b_.SetInsertPoint(first_rule);
+  for (size_t r = 0; r < route.rules.size(); ++r) {
+    const ast::Rule& rule = route.rules[r];
+    LV v = Lower(rule.cond);
+    llvm::Value* pass = b_.CreateAnd(v.present, rule.forbid ? b_.CreateNot(v.value) : v.value);
+    llvm::Value* bit = b_.getInt64(uint64_t{1} << r);
+    llvm::Value* fail_bit = b_.CreateSelect(pass, b_.getInt64(0), bit);
+    llvm::Value* miss_bit = b_.CreateSelect(v.present, b_.getInt64(0), bit);
+    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64, failed_slot), fail_bit), failed_slot);
+    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64, missing_slot), miss_bit), missing_slot);
+    // Rules are pure: without an explanation, the first failure decides.
+    auto* next = llvm::BasicBlock::Create(ctx_, "rule", fn);
+    b_.CreateCondBr(b_.CreateOr(pass, explain), next, rules_done);
+    b_.SetInsertPoint(next);
+  }
+  b_.CreateBr(rules_done);
+
+  b_.SetInsertPoint(rules_done);
+  llvm::Value* failed = b_.CreateLoad(i64, failed_slot);
+  b_.CreateStore(failed, b_.CreateInBoundsGEP(i64, failed_out, i));
+  b_.CreateStore(b_.CreateLoad(i64, missing_slot), b_.CreateInBoundsGEP(i64, missing_out, i));
+  auto* score_bb = llvm::BasicBlock::Create(ctx_, "score", fn);
+  b_.CreateCondBr(b_.CreateICmpEQ(failed, b_.getInt64(0)), score_bb, latch);
+
+  b_.SetInsertPoint(score_bb);
+  llvm::Value* score = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
+  llvm::Value* all_present = b_.getTrue();
+  for (size_t k = 0; k < route.objectives.size(); ++k) {
+    const ast::Objective& o = route.objectives[k];
+    LV v = ToFloat(Lower(o.value));
+    llvm::Value* term = v.value;
+    llvm::Value* present = v.present;
+    if (o.weight != ast::kNoExpr) {
+      LV w = ToFloat(Lower(o.weight));
+      term = b_.CreateFMul(term, w.value);
+      present = b_.CreateAnd(present, w.present);
+    }
+    all_present = b_.CreateAnd(all_present, present);
+    // No 0.0 seed: the first term is the score (contract §5).
+    if (k == 0) score = o.maximize ? b_.CreateFNeg(term) : term;
+    else score = o.maximize ? b_.CreateFSub(score, term) : b_.CreateFAdd(score, term);
+  }
+  llvm::Value* cls = b_.CreateSelect(all_present, b_.CreateSelect(IsNaN(score), b_.getInt8(1), b_.getInt8(0)), b_.getInt8(2));
+  b_.CreateStore(score, b_.CreateInBoundsGEP(b_.getDoubleTy(), score_out, i));
+  b_.CreateStore(cls, b_.CreateInBoundsGEP(b_.getInt8Ty(), class_out, i));
+  b_.CreateBr(latch);
+
+  b_.SetInsertPoint(latch);
+  llvm::Value* next_i = b_.CreateAdd(i, b_.getInt64(1));
+  i->addIncoming(next_i, latch);
+  b_.CreateBr(loop);
+
+  b_.SetInsertPoint(exit);
+  b_.CreateRetVoid();
+  target_base_ = nullptr;
+}
+
+}  // namespace mixtral::codegen
