@@ -14,6 +14,8 @@
 #                 arrays and scalars exactly); needs jq;
 #        ```text  every non-blank line must occur in stdout or stderr;
 #   4. every request*.json in the directory is used by some README command.
+# $MIXTRAL_EVAL_FLAGS, if set, is appended to every `eval` command, e.g.
+# MIXTRAL_EVAL_FLAGS="--engine interp" to run the examples on one engine.
 # Any failure is printed and the script exits 1 at the end.
 set -uo pipefail
 
@@ -57,6 +59,9 @@ run_case() {
   local out="$tmp/out" err="$tmp/err"
   local shown="$cmd"
   cmd="\"\$MIXTRAL\"${cmd#build/bin/mixtral}"
+  if [[ -n "${MIXTRAL_EVAL_FLAGS:-}" && "$shown" == "build/bin/mixtral eval "* ]]; then
+    cmd+=" $MIXTRAL_EVAL_FLAGS"
+  fi
   (cd "$root" && MIXTRAL="$MIXTRAL" bash -c "$cmd") >"$out" 2>"$err"
   local rc=$?
   if [[ "$rc" != "$want_rc" ]]; then

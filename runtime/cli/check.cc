@@ -1,7 +1,6 @@
-// `mixtral check FILE... [--werror] [--cost] [--targets N] [--list-size N] [--max-cost N]`:
-// compile, report, exit 0 or 1. With --cost, also print each route's
-// worst-case operations per decision (docs/COST.md) on stdout; with
-// --max-cost, a route whose figure exceeds N is error E0310.
+// `mixtral check FILE...`: compile, report, exit 0 or 1. With --cost, also
+// print each route's worst-case operations per decision (docs/COST.md) on
+// stdout; with --max-cost N, a route whose figure exceeds N is error E0310.
 #include <charconv>
 #include <iostream>
 #include <optional>
@@ -14,7 +13,8 @@ namespace mixtral::cli {
 namespace {
 
 constexpr const char* kCheckUsage =
-    "usage: mixtral check FILE... [--werror] [--cost] [--targets N] [--list-size N] [--max-cost N]\n"
+    "usage: mixtral check FILE... [--werror] [--cost]\n"
+    "                     [--targets N] [--list-size N] [--max-cost N]\n"
     "  --werror       treat warnings as errors\n"
     "  --cost         print each route's worst-case operations per decision\n"
     "  --targets N    T for the figure (default: the static targets, or 16 if none)\n"
@@ -77,8 +77,8 @@ bool ReportCost(const std::string& path, const CompileResult& r, const CostOptio
     std::string at = "at T=" + std::to_string(targets);
     if (c.HasLists()) at += ", L=" + std::to_string(o.list_size);
     if (o.print) {
-      std::cout << path << ": route " << c.route << ": " << c.Format() << " ops per decision = "
-                << Grouped(figure) << " ops " << at << "\n";
+      std::cout << path << ": route " << c.route << ": " << c.Format()
+                << " ops per decision = " << Grouped(figure) << " ops " << at << "\n";
     }
     if (o.max_cost && figure > *o.max_cost) {
       Diagnostic d;
@@ -113,9 +113,9 @@ int CheckCommand(int argc, char** argv) {
     std::optional<int64_t>* out;
   };
   std::optional<int64_t> list_size;
-  for (const NumberFlag& f : {NumberFlag{"--targets", 1, &cost.targets},
-                              NumberFlag{"--list-size", 0, &list_size},
-                              NumberFlag{"--max-cost", 0, &cost.max_cost}}) {
+  for (const NumberFlag& f :
+       {NumberFlag{"--targets", 1, &cost.targets}, NumberFlag{"--list-size", 0, &list_size},
+        NumberFlag{"--max-cost", 0, &cost.max_cost}}) {
     std::optional<std::string> text = args.Get(f.flag);
     if (!text) continue;
     *f.out = ParseCount(*text, f.min);

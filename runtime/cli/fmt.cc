@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -47,24 +49,26 @@ bool ReplaceFile(const std::string& path, const std::string& text, std::string* 
   }
   struct stat st;
   if (stat(target.c_str(), &st) == 0) (void)fchmod(fd, st.st_mode & 07777);
-  size_t done = 0;
-  bool ok = true;
-  while (ok && done < text.size()) {
+  int err = 0;
+  for (size_t done = 0; err == 0 && done < text.size();) {
     ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      ok = false;
-    else
+    if (n > 0) {
       done += static_cast<size_t>(n);
+    } else if (n == 0) {
+      err = EIO;
+    } else if (errno != EINTR) {
+      err = errno;
+    }
   }
-  if (ok && fsync(fd) != 0) ok = false;
-  if (close(fd) != 0) ok = false;
-  if (ok && std::rename(tmp.data(), target.c_str()) != 0) ok = false;
-  if (!ok) {
-    *error = std::string("cannot write: ") + std::strerror(errno);
+  if (err == 0 && fsync(fd) != 0) err = errno;
+  if (close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && std::rename(tmp.data(), target.c_str()) != 0) err = errno;
+  if (err != 0) {
+    *error = std::string("cannot write: ") + std::strerror(err);
     unlink(tmp.data());
+    return false;
   }
-  return ok;
+  return true;
 }
 
 enum class Mode { kPrint, kInPlace, kCheck };

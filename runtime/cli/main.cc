@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  eval --policy FILE ...         decide requests against a telemetry snapshot\n"
     "  fmt [-i | --check] FILE...     format policies canonically\n"
     "  test FILE|DIR... [--min-coverage N]  run policy tests, report rule coverage\n"
+    "  bench --policy FILE ...        measure decisions per second and latency\n"
     "  help                           show this text\n"
     "\n"
     "Run `mixtral <command> --help` for a command's options.\n";
@@ -38,6 +39,7 @@ int Dispatch(int argc, char** argv) {
   if (cmd == "eval") return mixtral::cli::EvalCommand(argc, argv);
   if (cmd == "fmt") return mixtral::cli::FmtCommand(argc, argv);
   if (cmd == "test") return mixtral::cli::TestCommand(argc, argv);
+  if (cmd == "bench") return mixtral::cli::BenchCommand(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;
     return mixtral::cli::kOk;

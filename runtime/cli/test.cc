@@ -162,11 +162,11 @@ int TestCommand(int argc, char** argv) {
       if (error.empty()) {
         RequestBindOptions bind;
         bind.reject_unknown = true;
-        if (auto e = BindRequestJson(*policy, *request, bind, &bound_request)) error = "request: " + e->ToString();
+        if (auto e = BindRequestJson(*policy, *request, bind, &bound_request)) error = "error[" + e->code + "]: " + e->ToString();
       }
       if (error.empty()) {
         if (auto e = BindSnapshotJson(*policy, *snapshot, std::nullopt, &bound_snapshot))
-          error = "telemetry: " + e->ToString();
+          error = "telemetry: error[" + e->code + "]: " + e->ToString();
       }
       if (error.empty()) {
         now = t.now ? ParseTime(*t.now) : bound_snapshot.taken_at_ms;

@@ -36,6 +36,8 @@ route r {
 }
 EOF
 printf 'policy broken version "1"\nroute r { require x: request.nope }\n' >"$tmp/broken.mxl"
+# Nothing but the ranking sort: T·log2(T), 64 ops at T=16.
+printf 'policy cheap version "1"\nroute r { }\n' >"$tmp/cheap.mxl"
 
 # expect RC STDOUT_LINE_OR_EMPTY STDERR_GREP -- ARGS...: runs `mixtral check ARGS`.
 expect() {
@@ -80,7 +82,7 @@ expect 1 "$p: route r: $formula = 144 ops at T=16, L=1" "error[E0310]" -- \
   --cost --max-cost 100 --targets 16 --list-size 1 "$p"
 expect 0 "" "" -- --max-cost 144 --targets 16 --list-size 1 "$p"
 # One file over budget among two: exit 1, and the summary counts it.
-expect 1 "" "checked 2 files: 1 failed" -- --max-cost 100 --targets 16 "$p" "$p"
+expect 1 "" "checked 2 files: 1 failed" -- --max-cost 100 --targets 16 "$tmp/cheap.mxl" "$p"
 # A policy that does not compile still fails, with its own diagnostic.
 expect 1 "" "error[E0" -- --max-cost 1000000 "$tmp/broken.mxl"
 

@@ -243,6 +243,36 @@ TEST_CASE("extra line breaks keep the promises") {
   }
 }
 
+TEST_CASE("damaged policies: diagnostics or a promise-keeping format, never an internal error") {
+  const char* pieces[] = {"-",  "(", ")",  "{", "}", "[", "]",    ",",  ":", "?", "#", "//",
+                          "\n", " ", "\"", ".", "<", ">", "not ", "\r", ";", "=", "x", "1"};
+  std::mt19937 rng(99);
+  for (const fs::path& p : CorpusInputs()) {
+    CAPTURE(p.string());
+    const std::string text = ReadFile(p);
+    for (int round = 0; round < 12; ++round) {
+      std::string s = text;
+      for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+        size_t at = rng() % (s.size() + 1);
+        if (rng() % 2 && at < s.size()) {
+          s.erase(at, 1);
+        } else {
+          s.insert(at, pieces[rng() % std::size(pieces)]);
+        }
+      }
+      CAPTURE(s);
+      FormatResult r = FormatSource(p.string(), s);
+      INFO(Rendered(r));
+      CHECK_FALSE(r.internal_error);
+      if (r.text) {
+        CheckPromises(p.string(), s);
+      } else {
+        CHECK(r.diagnostics.has_errors());
+      }
+    }
+  }
+}
+
 TEST_CASE("small inputs") {
   struct Case {
     const char* name;

@@ -261,13 +261,21 @@ class Builder {
         int64_t status = IntTok(x->INT());
         if (status < 100 || status > 599)
           diags_->Error("E0008", Range(x), "reject status must be an HTTP status (100-599)");
-        r.otherwise = ast::Otherwise{ast::Otherwise::Kind::kReject, static_cast<int32_t>(status),
-                                     Str(x->STRING()->getSymbol()), {}, Range(x)};
+        ast::Otherwise o;
+        o.kind = ast::Otherwise::Kind::kReject;
+        o.status = static_cast<int32_t>(status);
+        o.reason = Str(x->STRING()->getSymbol());
+        o.range = Range(x);
+        r.otherwise = std::move(o);
       } else if (auto* x = dynamic_cast<P::OtherwiseDegradeContext*>(item)) {
         if (r.otherwise.kind != ast::Otherwise::Kind::kNone)
           r.duplicate_clauses.emplace_back("otherwise", Range(x));
-        r.otherwise = ast::Otherwise{ast::Otherwise::Kind::kDegrade, 0, Str(x->STRING()->getSymbol()),
-                                     TargetRef(x->targetRef()), Range(x)};
+        ast::Otherwise o;
+        o.kind = ast::Otherwise::Kind::kDegrade;
+        o.reason = Str(x->STRING()->getSymbol());
+        o.target = TargetRef(x->targetRef());
+        o.range = Range(x);
+        r.otherwise = std::move(o);
       } else if (auto* x = dynamic_cast<P::SafeDefaultClauseContext*>(item)) {
         r.safe_defaults.push_back(ast::SafeDefault{TargetRef(x->targetRef()), Expr(x->expr()),
                                                    Str(x->STRING()->getSymbol()), Range(x)});
@@ -360,7 +368,13 @@ class Builder {
           (ctx->children[i + 1]->getText() == "}" || ctx->children[i + 1]->getText() == "]"))
         continue;
       if (auto* m = dynamic_cast<P::JsonMemberContext*>(child)) {
-        out += m->STRING() ? m->STRING()->getText() : "\"" + m->ident()->getText() + "\"";
+        if (m->STRING()) {
+          out += m->STRING()->getText();
+        } else {
+          out += '"';
+          out += m->ident()->getText();
+          out += '"';
+        }
         out += ":" + Json(m->jsonValue());
       } else if (auto* v = dynamic_cast<P::JsonValueContext*>(child)) {
         out += Json(v);

@@ -1,10 +1,10 @@
 // The cost pass: a route's worst-case operations per decision.
 //
-// It mirrors the interpreter step by step (interp/evaluate.cc for route
-// selection, interp/route_eval.cc for the pipeline, interp/expr_eval.cc for
-// expressions), so that the figure bounds what one decision does. When the
-// interpreter changes what it evaluates, this file must change with it. The
-// operation model (also in docs/COST.md):
+// It mirrors the interpreter step by step (interp/route_eval.cc for route
+// selection and the pipeline, interp/expr_eval.cc for expressions), so that
+// the figure bounds what one decision does. When the interpreter changes
+// what it evaluates, this file must change with it. The operation model (also
+// in docs/COST.md):
 //
 // Expressions, per evaluation
 //   - Every AST node evaluated is 1 op. A field, telemetry, let, enum member
@@ -54,8 +54,12 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace mixtral {
 namespace {
@@ -95,9 +99,12 @@ std::string RouteCost::Format() const {
     if (t.log_t) factor("log2(T)");
     for (const std::string& l : t.lists) factor("L(" + l + ")");
     if (!out.empty()) out += " + ";
-    if (factors.empty()) out += std::to_string(t.coeff);
-    else if (t.coeff == 1) out += factors;
-    else out += std::to_string(t.coeff) + "·" + factors;
+    if (factors.empty())
+      out += std::to_string(t.coeff);
+    else if (t.coeff == 1)
+      out += factors;
+    else
+      out += std::to_string(t.coeff) + "·" + factors;
   }
   return out.empty() ? "0" : out;
 }
@@ -118,7 +125,8 @@ int64_t RouteCost::Evaluate(int64_t targets, int64_t list_size) const {
 }
 
 bool RouteCost::HasLists() const {
-  return std::any_of(terms.begin(), terms.end(), [](const CostTerm& t) { return !t.lists.empty(); });
+  return std::any_of(terms.begin(), terms.end(),
+                     [](const CostTerm& t) { return !t.lists.empty(); });
 }
 
 std::vector<RouteCost> AnalyzeCost(const Policy& policy) {
@@ -138,12 +146,13 @@ struct Monomial {
   std::vector<std::string> lists;  // sorted
 };
 
-// The display order: by power of T, then log, then number of lists, then names.
+// The display order: by power of T, then number of lists, then log, then
+// the lists' names: 1 + T + T·log2(T) + T·L(a) + T·L(b).
 struct MonomialLess {
   bool operator()(const Monomial& a, const Monomial& b) const {
     if (a.t_power != b.t_power) return a.t_power < b.t_power;
-    if (a.log_t != b.log_t) return !a.log_t;
     if (a.lists.size() != b.lists.size()) return a.lists.size() < b.lists.size();
+    if (a.log_t != b.log_t) return !a.log_t;
     return a.lists < b.lists;
   }
 };
@@ -154,7 +163,8 @@ struct MonomialLess {
 class Poly {
  public:
   Poly() = default;
-  Poly(int64_t c) {  // NOLINT(google-explicit-constructor): `cost += 1` reads best
+  // Implicit, so that a constant reads as one: `cost += 1`.
+  Poly(int64_t c) {
     if (c > 0) terms_[Monomial{}] = c;
   }
   static Poly T() { return Of(Monomial{1, false, {}}); }
@@ -240,8 +250,10 @@ class CostModel {
     total += per_target.TimesT();
     total += Poly::TLogT();  // ranking: a stable sort of the survivors
 
-    if (r.spread) total += Expr(r.spread->key) + 1;
-    else if (r.affinity) total += Expr(r.affinity->key) + Poly::TLogT();
+    if (r.spread)
+      total += Expr(r.spread->key) + 1;
+    else if (r.affinity)
+      total += Expr(r.affinity->key) + Poly::TLogT();
 
     // Exactly one of: the safe default fires, nothing survives, or routed.
     Poly safe_branch = r.safe_defaults.empty() ? Poly() : bind;
@@ -254,7 +266,7 @@ class CostModel {
       const Poly pin = pinned ? Expr(r.cascade->pin) : Poly();
       routed_branch += pin;  // on the primary
       for (size_t i = 0; i < r.cascade->stages.size(); ++i) {
-        routed_branch += bind + 1;              // the stage's target and its `when` summary
+        routed_branch += bind + 1;             // the stage's target and its `when` summary
         if (pinned) routed_branch += pin + 1;  // on the stage's target, then compared
       }
     }
@@ -263,7 +275,7 @@ class CostModel {
     for (const ast::MirrorClause& m : r.mirrors) {
       if (m.when != ast::kNoExpr) total += Expr(m.when);
       total += m.key != ast::kNoExpr ? Expr(m.key) : Poly(1);  // else the request's id field
-      total += Poly(1) + bind;                                  // the sampling hash, the target
+      total += Poly(1) + bind;                                 // the sampling hash, the target
     }
     if (r.ensemble && r.ensemble->is_named)
       total += bind.Times(static_cast<int64_t>(r.ensemble->named.size()));
@@ -284,7 +296,7 @@ class CostModel {
   }
 
  private:
-  // evaluate.cc: routes are tried in order until a `when` holds; the default
+  // SelectRoute: routes are tried in order until a `when` holds; the default
   // route is taken after every `when` failed.
   Poly Selection(size_t index) {
     Poly c;
@@ -300,11 +312,13 @@ class CostModel {
   static int64_t TargetsInDecision(const ast::Route& r) {
     int64_t n = 1;
     if (r.fallback)
-      n += r.fallback->is_named ? static_cast<int64_t>(r.fallback->named.size()) : r.fallback->count;
+      n +=
+          r.fallback->is_named ? static_cast<int64_t>(r.fallback->named.size()) : r.fallback->count;
     n += static_cast<int64_t>(r.mirrors.size());
     if (r.cascade) n += static_cast<int64_t>(r.cascade->stages.size());
     if (r.ensemble)
-      n += r.ensemble->is_named ? static_cast<int64_t>(r.ensemble->named.size()) : r.ensemble->count;
+      n +=
+          r.ensemble->is_named ? static_cast<int64_t>(r.ensemble->named.size()) : r.ensemble->count;
     return n;
   }
 
@@ -384,7 +398,8 @@ class CostModel {
             return Poly(1) + Expr(n.operand);
           } else if constexpr (std::is_same_v<N, ast::Binary>) {
             Poly c = Poly(1) + Expr(n.lhs) + Expr(n.rhs);
-            if ((n.op == ast::BinOp::kIn || n.op == ast::BinOp::kNotIn) && IsCollection(Kind(n.rhs)))
+            if ((n.op == ast::BinOp::kIn || n.op == ast::BinOp::kNotIn) &&
+                IsCollection(Kind(n.rhs)))
               c += Size(n.rhs);
             if ((n.op == ast::BinOp::kEq || n.op == ast::BinOp::kNe) && IsCollection(Kind(n.lhs)))
               c += Shorter(n.lhs, n.rhs);

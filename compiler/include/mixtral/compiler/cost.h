@@ -10,7 +10,7 @@
 //   mixtral::CompileResult r = mixtral::CompileFile("policy.mxl");
 //   for (const mixtral::RouteCost& c : mixtral::AnalyzeCost(*r.policy))
 //     std::cout << c.route << ": " << c.Format() << " = " << c.Evaluate(16, 16) << " ops\n";
-//   // chat: 58 + 7·T + T·log2(T) + T·L(target.serves) = 314 ops
+//   // quickstart: chat: 41 + 41·T + T·log2(T) + T·L(target.serves) = 1017 ops
 //
 // "Worst case" means the explanation path: every selector, rule and objective
 // of every candidate is evaluated, both sides of `and`/`or`, the costlier
@@ -46,8 +46,9 @@ struct CostTerm {
 
 struct RouteCost {
   std::string route;
-  SourceRange range;            // the route's name, for diagnostics
-  std::vector<CostTerm> terms;  // canonical order: by power of T, then log, then lists
+  SourceRange range;  // the route's name, for diagnostics
+  // Canonical order: by power of T, then number of lists, then log, then names.
+  std::vector<CostTerm> terms;
 
   // "12 + 41·T + 2·T·log2(T) + 3·T·L(request.tags)"; "0" when there is no term.
   std::string Format() const;
