@@ -18,11 +18,10 @@ class StderrTrace : public TraceSink {
  public:
   void OnRule(const TraceEvent& e) override {
     std::cerr << "trace: route=" << e.route << " target=" << e.target << " rule=" << e.rule
-              << " -> " << e.verdict;
+              << " verdict=" << e.verdict;
     if (!e.missing.empty()) {
-      std::cerr << " missing=[";
-      for (size_t i = 0; i < e.missing.size(); ++i) std::cerr << (i ? ", " : "") << e.missing[i];
-      std::cerr << "]";
+      std::cerr << " missing=";
+      for (size_t i = 0; i < e.missing.size(); ++i) std::cerr << (i ? "," : "") << e.missing[i];
     }
     std::cerr << "\n";
   }

@@ -208,8 +208,8 @@ int TestCommand(int argc, char** argv) {
     std::cout << "  uncovered: " << u.file << " " << u.route << "." << u.rule << " (" << u.why << ")\n";
   std::cout << passed << " passed, " << failed << " failed\n";
   if (coverage + 1e-9 < min_coverage) {
-    std::cerr << "mixtral test: rule coverage " << std::setprecision(1) << coverage << "% is below --min-coverage "
-              << min_coverage << "%\n";
+    std::cerr << "mixtral test: rule coverage " << std::fixed << std::setprecision(1) << coverage
+              << "% is below --min-coverage " << min_coverage << "%\n";
     return kUserError;
   }
   return ok && failed == 0 ? kOk : kUserError;

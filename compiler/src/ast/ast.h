@@ -83,7 +83,11 @@ struct LetDecl { std::string name; SourceRange range; ExprId value; };
 struct TargetAttr { std::string name; SourceRange range; ExprId value; };
 struct TargetDecl { std::string name; SourceRange range; std::vector<TargetAttr> attrs; };
 
-struct TargetRef { std::string name; SourceRange range; };
+struct TargetRef {
+  std::string name;
+  SourceRange range;
+  bool quoted = false;  // written as a string: an inventory target
+};
 
 struct Rule {
   bool binding = false;

@@ -167,8 +167,12 @@ void Checker::CheckTargets() {
 internal::ResolvedTarget Checker::ResolveTarget(const ast::TargetRef& ref) {
   auto it = ir_.static_index.find(ref.name);
   if (it != ir_.static_index.end()) return internal::ResolvedTarget{ref.name, it->second};
-  diags_.Warning("W0306", ref.range,
-                 "`" + ref.name + "` is not a declared target; it must come from the inventory");
+  // A quoted name says "this comes from the inventory"; a bare one that is
+  // not declared is more likely a typo.
+  if (!ref.quoted)
+    diags_.Warning("W0306", ref.range,
+                   "`" + ref.name + "` is not a declared target; it must come from the inventory "
+                   "(write it as a string, \"" + ref.name + "\", to say so)");
   return internal::ResolvedTarget{ref.name, -1};
 }
 

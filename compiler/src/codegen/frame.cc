@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "interp/eval.h"
+
 namespace mixtral::codegen {
 namespace {
 
@@ -62,21 +64,13 @@ void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>
   const uint64_t stride = TargetStride(p);
   const size_t attrs = p.attributes.fields.size();
   out->assign(s.targets.size() * stride, Slot{});
-  // age_s falls back to the schema's default, as the interpreter's TargetAge does.
-  std::optional<double> age_default;
-  int age_slot = p.ir->age_s_slot;
-  if (age_slot >= 0) {
-    const auto& d = p.telemetry.fields[age_slot].default_value;
-    if (d && d->kind() == Value::Kind::kFloat) age_default = d->as_float();
-    if (d && d->kind() == Value::Kind::kInt) age_default = static_cast<double>(d->as_int());
-  }
   for (size_t t = 0; t < s.targets.size(); ++t) {
     Slot* base = out->data() + t * stride;
     const BoundTarget& bt = s.targets[t];
     FillSchema(p, p.attributes, bt.attributes, base);
     FillSchema(p, p.telemetry, bt.telemetry, base + attrs);
     Slot* extra = base + attrs + p.telemetry.fields.size();
-    std::optional<double> age = bt.age_s ? bt.age_s : age_default;
+    std::optional<double> age = internal::EntryAgeS(p, *p.ir, bt);
     if (age) extra[kExtraAgeS] = Slot{DoubleBits(*age), 1};
     if (bt.ejected_until_ms) extra[kExtraEjectedUntil] = Slot{static_cast<uint64_t>(*bt.ejected_until_ms), 1};
   }

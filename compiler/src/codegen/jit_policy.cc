@@ -178,6 +178,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                           snapshot.targets.size(), now_ms, snapshot.taken_at_ms.value_or(0),
                           snapshot.taken_at_ms ? 1u : 0u, 0, 0};
   const auto& routes = ctx.ir->program.routes;
+  std::vector<Fault> faults;
   size_t chosen = internal::SelectRoute(
       ctx, options,
       [&](size_t i) -> std::optional<bool> {
@@ -187,11 +188,11 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
         if (!pv[0]) return std::nullopt;
         return pv[1] != 0;
       },
-      &d);
+      &d, options.explain ? &faults : nullptr);
   if (chosen == routes.size()) return d;
   d.route = routes[chosen].name;
   if (!jp.kernels[chosen]) {
-    internal::EvaluateRoute(ctx, chosen, options, &d);
+    internal::EvaluateRoute(ctx, chosen, options, &d, nullptr, std::move(faults));
   } else {
     // Rules may read the variant, so the split goes first.
     if (auto v = internal::SplitVariant(ctx, chosen)) {
@@ -203,7 +204,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
     jp.kernels[chosen](&kctx, &kout, options.explain || options.trace ? 1 : 0);
     internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),
                                       f.score.data(), f.score_class.data()};
-    internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts);
+    internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
   internal::CheckAssertions(ctx, options.explain, &d);
   return d;

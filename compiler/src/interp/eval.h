@@ -34,6 +34,9 @@ inline std::optional<bool> Truth(const Value& v) {
   return v.as_bool();
 }
 
+// The age_s a target's age starts from (lang/SPEC.md §5.5), or missing.
+std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const BoundTarget& t);
+
 // Telemetry age of a target in seconds (contract §3), or missing.
 std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t);
 bool TargetStale(const EvalCtx& ctx, const BoundTarget& t);

@@ -100,14 +100,22 @@ std::optional<int> Compare(const Value& a, const Value& b) {
 
 bool HasNaN(const Value& v) { return v.kind() == K::kFloat && std::isnan(v.as_float()); }
 
-Value Equality(const Value& a, const Value& b, bool negate) {
-  if (a.is_missing() || b.is_missing() || HasNaN(a) || HasNaN(b)) return Value::Missing();
+Value Equality(const EvalCtx& ctx, const Value& a, const Value& b, bool negate) {
+  if (a.is_missing() || b.is_missing()) return Value::Missing();
+  if (HasNaN(a) || HasNaN(b)) {
+    Miss(ctx, "NaN");
+    return Value::Missing();
+  }
   bool eq = ValueEquals(a, b);
   return Value::Bool(negate ? !eq : eq);
 }
 
-Value Membership(const Value& elem, const Value& coll, bool negate) {
-  if (elem.is_missing() || coll.is_missing() || HasNaN(elem)) return Value::Missing();
+Value Membership(const EvalCtx& ctx, const Value& elem, const Value& coll, bool negate) {
+  if (elem.is_missing() || coll.is_missing()) return Value::Missing();
+  if (HasNaN(elem)) {
+    Miss(ctx, "NaN");
+    return Value::Missing();
+  }
   bool found = false;
   if (coll.kind() == K::kMap) {
     for (const auto& [k, v] : coll.as_map()) {
@@ -197,7 +205,7 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
     case RefKind::kSnapshotAge:
     case RefKind::kSnapshotStale: {
       if (!ctx.snapshot || !ctx.snapshot->taken_at_ms) {
-        Miss(ctx, "snapshot.taken_at");
+        Miss(ctx, "snapshot.age");
         // An unknown age counts as stale, as for targets (contract §3).
         return ref.kind == RefKind::kSnapshotStale ? Value::Bool(true) : Value::Missing();
       }
@@ -224,12 +232,19 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
 
 }  // namespace
 
+std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const BoundTarget& t) {
+  // lang/SPEC.md §5.5: no entry, no age; an entry without age_s counts 0.0
+  // when the schema does not declare age_s, or the declared default.
+  if (!t.has_telemetry) return std::nullopt;
+  if (t.age_s) return t.age_s;
+  if (ir.age_s_slot < 0) return 0.0;
+  const FieldInfo& f = policy.telemetry.fields[ir.age_s_slot];
+  if (f.default_value && IsNum(*f.default_value)) return AsDouble(*f.default_value);
+  return std::nullopt;
+}
+
 std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t) {
-  std::optional<double> age_s = t.age_s;
-  if (!age_s && ctx.ir->age_s_slot >= 0) {
-    const FieldInfo& f = ctx.policy->telemetry.fields[ctx.ir->age_s_slot];
-    if (f.default_value && IsNum(*f.default_value)) age_s = AsDouble(*f.default_value);
-  }
+  std::optional<double> age_s = EntryAgeS(*ctx.policy, *ctx.ir, t);
   if (!age_s || !ctx.snapshot || !ctx.snapshot->taken_at_ms) return std::nullopt;
   double age = *age_s + static_cast<double>(ctx.now_ms - *ctx.snapshot->taken_at_ms) / 1000.0;
   if (std::isnan(age)) return std::nullopt;
@@ -271,7 +286,7 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
             int64_t i = key.as_int();
             if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size()) return base.as_list()[i];
           }
-          Miss(ctx, ast::PrintExpr(ctx.ir->program, id) + " (no such entry)");
+          Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
           return Value::Missing();
         } else if constexpr (std::is_same_v<N, ast::Call>) {
           if (ref.kind == RefKind::kHas) {
@@ -290,7 +305,7 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
           auto prep = ctx.ir->prepared.find(id);
           Value r = CallBuiltin(static_cast<BuiltinId>(ref.index), std::span<const Value>(args, count),
                                 prep == ctx.ir->prepared.end() ? nullptr : prep->second.get());
-          if (r.is_missing()) Miss(ctx, n.fn + "(): no defined result for these arguments");
+          if (r.is_missing()) Miss(ctx, n.fn + "()");
           return r;
         } else if constexpr (std::is_same_v<N, ast::Unary>) {
           Value v = Eval(ctx, n.operand);
@@ -304,10 +319,10 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
             case ast::BinOp::kAnd:
             case ast::BinOp::kOr: return Logic(ctx, n);
             case ast::BinOp::kEq:
-            case ast::BinOp::kNe: return Equality(Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
+            case ast::BinOp::kNe: return Equality(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
             case ast::BinOp::kIn:
             case ast::BinOp::kNotIn:
-              return Membership(Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNotIn);
+              return Membership(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNotIn);
             case ast::BinOp::kLt:
             case ast::BinOp::kLe:
             case ast::BinOp::kGt:
@@ -315,7 +330,10 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
               Value a = Eval(ctx, n.lhs), b = Eval(ctx, n.rhs);
               if (a.is_missing() || b.is_missing()) return Value::Missing();
               std::optional<int> c = Compare(a, b);
-              if (!c) return Value::Missing();
+              if (!c) {
+                Miss(ctx, "NaN");
+                return Value::Missing();
+              }
               bool r = n.op == ast::BinOp::kLt   ? *c < 0
                        : n.op == ast::BinOp::kLe ? *c <= 0
                        : n.op == ast::BinOp::kGt ? *c > 0

@@ -10,11 +10,29 @@ namespace {
 
 using K = Value::Kind;
 
+// Annotations with `target` bound to the primary (ctx.target; null when
+// there is none, so target-dependent annotations are omitted).
+void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d) {
+  d->annotations.clear();
+  for (const ast::Annotate& a : route.annotations) {
+    Value v = Eval(ctx, a.value);
+    std::optional<Scalar> s = ToScalar(*ctx.policy, ctx.ir->type[a.value], v);
+    if (!s) continue;
+    auto it = std::find_if(d->annotations.begin(), d->annotations.end(),
+                           [&](const auto& kv) { return kv.first == a.key; });
+    if (it != d->annotations.end()) it->second = *s;
+    else d->annotations.emplace_back(a.key, *s);
+  }
+  std::sort(d->annotations.begin(), d->annotations.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+}
+
 class RouteRun {
  public:
   RouteRun(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
-           const KernelVerdicts* kernel)
-      : kernel_(kernel),
+           const KernelVerdicts* kernel, std::vector<mixtral::Fault> route_faults)
+      : route_faults_(std::move(route_faults)),
+        kernel_(kernel),
         route_index_(route),
         base_(base),
         ir_(*base.ir),
@@ -24,7 +42,10 @@ class RouteRun {
         d_(*d) {}
 
   void Run() {
-    if (options_.explain) d_.explain.emplace();
+    if (options_.explain) {
+      d_.explain.emplace();
+      d_.explain->faults = std::move(route_faults_);
+    }
     const SafeTarget safe = SafeDefault();
     ComputeVariant();
     std::vector<size_t> survivors = kernel_ ? KernelSurvivors() : ApplyRules();
@@ -180,6 +201,17 @@ class RouteRun {
     return std::nullopt;
   }
 
+  // The first objective term that came out missing, and why (explain only).
+  void ObjectiveFault(const BoundTarget& t) {
+    for (const ast::Objective& o : route_.objectives) {
+      std::vector<std::string> fields;
+      EvalCtx ctx = WithTarget(&t, &fields);
+      bool missing = !Number(Eval(ctx, o.value));
+      if (!missing && o.weight != ast::kNoExpr) missing = !Number(Eval(ctx, o.weight));
+      if (missing) return Fault(t.name, o.name, std::move(fields));
+    }
+  }
+
   std::vector<Ranked> Rank(const std::vector<size_t>& survivors) {
     std::vector<Ranked> out;
     for (size_t idx : survivors) {
@@ -210,6 +242,10 @@ class RouteRun {
       }
       r.cls = missing ? 2 : std::isnan(r.score) ? 1 : 0;
       out.push_back(r);
+    }
+    if (d_.explain) {
+      for (const Ranked& r : out)
+        if (r.cls == 2) ObjectiveFault(targets()[r.index]);
     }
     std::stable_sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) {
       if (a.cls != b.cls) return a.cls < b.cls;
@@ -330,6 +366,9 @@ class RouteRun {
                                         : Value::Missing();
       if (key.kind() != K::kString) continue;
       if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp)) continue;
+      bool seen = std::any_of(d_.mirrors.begin(), d_.mirrors.end(),
+                              [&](const Mirror& x) { return x.target == m.target.name; });
+      if (seen) continue;  // one shadow copy per target; the first clause wins
       if (const BoundTarget* t = Bind(m.target, "mirror")) d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
     }
   }
@@ -413,20 +452,9 @@ class RouteRun {
     }
   }
 
-  void Annotations() {
-    for (const ast::Annotate& a : route_.annotations) {
-      Value v = Eval(WithTarget(primary_, nullptr), a.value);
-      std::optional<Scalar> s = ToScalar(*base_.policy, ir_.type[a.value], v);
-      if (!s) continue;
-      auto it = std::find_if(d_.annotations.begin(), d_.annotations.end(),
-                             [&](const auto& kv) { return kv.first == a.key; });
-      if (it != d_.annotations.end()) it->second = *s;
-      else d_.annotations.emplace_back(a.key, *s);
-    }
-    std::sort(d_.annotations.begin(), d_.annotations.end(),
-              [](const auto& x, const auto& y) { return x.first < y.first; });
-  }
+  void Annotations() { ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_); }
 
+  std::vector<mixtral::Fault> route_faults_;
   const KernelVerdicts* kernel_;
   size_t route_index_;
   const EvalCtx& base_;
@@ -442,8 +470,8 @@ class RouteRun {
 }  // namespace
 
 void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
-                   const KernelVerdicts* kernel) {
-  RouteRun(base, route, options, d, kernel).Run();
+                   const KernelVerdicts* kernel, std::vector<mixtral::Fault> route_faults) {
+  RouteRun(base, route, options, d, kernel, std::move(route_faults)).Run();
 }
 
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route) {
@@ -476,7 +504,8 @@ Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options) {
 }
 
 size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
-                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d) {
+                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d,
+                   std::vector<Fault>* faults) {
   const auto& routes = ctx.ir->program.routes;
   size_t chosen = routes.size();
   if (options.route) {
@@ -494,6 +523,14 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
     if (routes[i].is_default && fallback == routes.size()) fallback = i;
     if (routes[i].when == ast::kNoExpr) continue;
     std::optional<bool> v = when_holds(i);
+    if (!v) {
+      // Handed to the route, which lists them first in its explanation.
+      std::vector<std::string> fields;
+      EvalCtx probe = ctx;
+      probe.missing = &fields;
+      (void)Eval(probe, routes[i].when);
+      if (faults) faults->push_back(Fault{"", "route:" + routes[i].name, std::move(fields)});
+    }
     if (v && *v) return i;
   }
   if (fallback == routes.size()) {
@@ -541,6 +578,13 @@ void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
   d->ensemble.reset();
   d->degraded_reason.reset();
   d->charges.clear();
+  // The rejected decision has no target, so annotations about it go.
+  for (const ast::Route& r : ir.program.routes) {
+    if (r.name != d->route) continue;
+    EvalCtx ctx = base;
+    ctx.target = nullptr;
+    ComputeAnnotations(ctx, r, d);
+  }
   if (explain && d->explain) d->explain->assertions = std::move(violated);
 }
 

@@ -18,18 +18,21 @@ struct KernelVerdicts {
   const uint8_t* score_class;
 };
 
+// `route_faults`: missing `when` conditions met while choosing the route;
+// they open explain.faults.
 void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options, Decision* d,
-                   const KernelVerdicts* kernel = nullptr);
+                   const KernelVerdicts* kernel = nullptr, std::vector<Fault> route_faults = {});
 
 // A decision with its identity fields filled in, before any route runs.
 Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options);
 
 // Picks the route (contract §7): the override, the only route, or the first
 // whose `when` holds, else the default. `when_holds(i)` evaluates route i's
-// condition (nullopt = missing). Returns routes.size() and fills a rejection
-// in `d` when none applies.
+// condition (nullopt = missing; its fault goes to `faults`). Returns
+// routes.size() and fills a rejection in `d` when none applies.
 size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
-                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d);
+                   const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d,
+                   std::vector<Fault>* faults);
 
 // The split arm of a route for this request (contract §6), or nullopt.
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);

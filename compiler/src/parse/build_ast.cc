@@ -94,7 +94,7 @@ class Builder {
   }
 
   ast::TargetRef TargetRef(P::TargetRefContext* ctx) {
-    if (ctx->STRING()) return ast::TargetRef{Str(ctx->STRING()->getSymbol()), Range(ctx)};
+    if (ctx->STRING()) return ast::TargetRef{Str(ctx->STRING()->getSymbol()), Range(ctx), true};
     return ast::TargetRef{TargetName(ctx->targetName()), Range(ctx)};
   }
   std::string TargetName(P::TargetNameContext* ctx) {

@@ -53,6 +53,9 @@ Fields DecisionFields(const Decision& d) {
     f["reject_reason"] = Value::Str(d.reject->reason);
   }
   if (d.degraded_reason) f["degraded_reason"] = Value::Str(*d.degraded_reason);
+  Value::Map charges;
+  for (const Charge& c : d.charges) charges.emplace_back(Value::Str(c.counter), Value::Float(c.amount));
+  f["charges"] = Value::MapOf(std::move(charges));
   Value::Map ann;
   for (const auto& [k, v] : d.annotations) ann.emplace_back(Value::Str(k), FromScalar(v));
   f["annotations"] = Value::MapOf(std::move(ann));
@@ -128,7 +131,7 @@ class ExpectEval {
     static const char* kKnown[] = {"route", "outcome", "target", "fallbacks", "mirrors", "variant",
                                    "escalation", "ensemble", "reject_status", "reject_reason",
                                    "degraded_reason", "annotations", "removed", "dropped", "scores",
-                                   "faults", "assertions"};
+                                   "faults", "assertions", "charges"};
     for (const char* k : kKnown)
       if (n.name == k) return Value::Missing();  // a field the decision does not have
     if (error.empty()) error = "unknown decision field `" + n.name + "`";

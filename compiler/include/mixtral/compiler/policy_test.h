@@ -44,7 +44,8 @@ struct ExpectResult {
 // Judges every `expect` item of test `index`. Expressions read the decision's
 // fields: route, outcome, target, fallbacks, mirrors, variant, escalation,
 // ensemble, reject_status, reject_reason, degraded_reason, annotations, and
-// the explanation: removed, dropped, scores, faults, assertions.
+// the explanation: removed, dropped, scores, faults, assertions; and
+// charges (counter -> amount), which the audit record carries.
 std::vector<ExpectResult> CheckExpectations(const Policy& policy, size_t index, const Decision& d);
 
 }  // namespace mixtral
