@@ -19,6 +19,14 @@ else()
   set(MIXTRAL_TEST_TIMEOUT 20)
 endif()
 
+# The engines every evaluating test runs: the interpreter always, the JIT
+# when the build has it.
+set(MIXTRAL_TEST_ENGINES interp)
+if(MIXTRAL_ENABLE_JIT)
+  list(APPEND MIXTRAL_TEST_ENGINES jit)
+endif()
+list(JOIN MIXTRAL_TEST_ENGINES " " MIXTRAL_TEST_ENGINES_TEXT)
+
 set(MIXTRAL_GOLDEN_DIR ${PROJECT_SOURCE_DIR}/tests/golden)
 set_property(GLOBAL PROPERTY MIXTRAL_GOLDEN_CASES "")
 
@@ -38,7 +46,7 @@ function(mixtral_golden case)
   set_tests_properties(golden/${case} PROPERTIES
     LABELS "golden;golden-${category}"
     TIMEOUT 300
-    ENVIRONMENT "MIXTRAL_TEST_TIMEOUT=${MIXTRAL_TEST_TIMEOUT}")
+    ENVIRONMENT "MIXTRAL_TEST_TIMEOUT=${MIXTRAL_TEST_TIMEOUT};MIXTRAL_TEST_ENGINES=${MIXTRAL_TEST_ENGINES_TEXT}")
 endfunction()
 
 # Fails the configure step if a case folder exists that no mixtral_golden()

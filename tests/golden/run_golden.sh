@@ -12,8 +12,10 @@
 # eval/ cases: `mixtral eval --policy policy.mxl --request request.json
 # --telemetry telemetry.json [--inventory inventory.json] [args] --json`,
 # compared with expected.json on every decision field (json_subset
-# --decision). The case runs again with --no-explain and must give the same
-# decision fields with `explain: null` (contract §2).
+# --decision). The case runs with every engine in $MIXTRAL_TEST_ENGINES
+# (default "interp"; CMake adds "jit" when the build has it), and again with
+# --no-explain, which must give the same decision fields with
+# `explain: null` (contract §2).
 #
 # `args`, when present, holds extra flags on one line (`--werror`,
 # `--now 2026-01-01T00:00:00Z`, `--route fast`).
@@ -87,29 +89,31 @@ run_eval() {
   [[ -f "$case_dir/inventory.json" ]] && cmd+=(--inventory inventory.json)
   cmd+=("${extra[@]}" --json)
 
-  local mode rc
-  for mode in explain no-explain; do
-    local flags=() subset=(--decision)
-    if [[ $mode == no-explain ]]; then
-      flags=(--no-explain)
-      subset+=(--no-explain)
-    fi
-    (cd "$case_dir" && mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "${cmd[@]}" "${flags[@]}")
-    rc=$?
-    mx_expect_clean "$work/err" || fail "sanitizer report ($mode)"
-    if ((rc != 0)); then
-      fail "mixtral eval ($mode) exited $(mx_rc_text $rc), expected 0"
-      mx_show "$work/err"
-      continue
-    fi
-    if [[ "$(wc -l <"$work/out")" != 1 ]]; then
-      fail "mixtral eval --json ($mode) printed $(wc -l <"$work/out") lines, expected exactly 1"
-      continue
-    fi
-    if ! "$json_subset" "${subset[@]}" "$case_dir/expected.json" "$work/out"; then
-      fail "decision differs from expected.json ($mode); actual decision:"
-      mx_show "$work/out" 5
-    fi
+  local engine mode rc
+  for engine in ${MIXTRAL_TEST_ENGINES:-interp}; do
+    for mode in explain no-explain; do
+      local flags=(--engine "$engine") subset=(--decision) what="--engine $engine, $mode"
+      if [[ $mode == no-explain ]]; then
+        flags+=(--no-explain)
+        subset+=(--no-explain)
+      fi
+      (cd "$case_dir" && mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "${cmd[@]}" "${flags[@]}")
+      rc=$?
+      mx_expect_clean "$work/err" || fail "sanitizer report ($what)"
+      if ((rc != 0)); then
+        fail "mixtral eval ($what) exited $(mx_rc_text $rc), expected 0"
+        mx_show "$work/err"
+        continue
+      fi
+      if [[ "$(wc -l <"$work/out")" != 1 ]]; then
+        fail "mixtral eval --json ($what) printed $(wc -l <"$work/out") lines, expected exactly 1"
+        continue
+      fi
+      if ! "$json_subset" "${subset[@]}" "$case_dir/expected.json" "$work/out"; then
+        fail "decision differs from expected.json ($what); actual decision:"
+        mx_show "$work/out" 5
+      fi
+    done
   done
 }
 

@@ -168,6 +168,26 @@ run_policy() {
   fi
 }
 
+# check_input_error NAME FILE ROOT_RE: stderr must read
+# `FILE: error[CODE]: ROOT.path: message` (SPEC §15.3), with the pinned code
+# and a path under ROOT (or the message naming a byte offset).
+check_input_error() {
+  local base="$1" file="$2" root="$3" line
+  line="$(grep -m1 -F "$file: error[" "$work/err")"
+  if [[ ! "$line" =~ ^.*:\ error\[(E[0-9]{4})\]:\ (.*)$ ]]; then
+    fail "$base" "stderr has no '$file: error[CODE]: ...' line"
+    mx_show "$work/err" 4
+    return
+  fi
+  local code="${BASH_REMATCH[1]}" rest="${BASH_REMATCH[2]}"
+  if [[ -n "$want_code" && "$code" != "$want_code" ]]; then
+    fail "$base" "error code is $code, expected $want_code: $rest"
+  fi
+  if [[ ! "$rest" =~ ^$root([.[][^:]*)?:\  && ! "$rest" =~ byte\ [0-9]+ ]]; then
+    fail "$base" "the error names neither a JSON path under '$root' nor a byte offset: $rest"
+  fi
+}
+
 # Single-request mode, and batch mode for one-line files.
 run_request() {
   local file="$1" base
@@ -185,10 +205,7 @@ run_request() {
   if [[ -s "$work/out" ]]; then
     fail "$base" "stdout must stay empty when the request is rejected, got: $(head -c 200 "$work/out")"
   fi
-  if ! grep -q -E "^$file: (request([.[][^:]*)?: |.*byte [0-9]+)" "$work/err"; then
-    fail "$base" "stderr names neither a JSON path (request...) nor a byte offset"
-    mx_show "$work/err" 4
-  fi
+  check_input_error "$base" "$file" 'request'
 
   # Batch mode needs the input on one line (a trailing newline is fine).
   # (A blank line is skipped in a batch, so it cannot stand for itself there.)
@@ -240,10 +257,7 @@ run_snapshot() {
   if [[ -s "$work/out" ]]; then
     fail "$base" "stdout must stay empty when the snapshot is rejected"
   fi
-  if ! grep -q -E "^$file: ((snapshot|inventory)([.[][^:]*)?: |.*byte [0-9]+)" "$work/err"; then
-    fail "$base" "stderr names neither a snapshot path nor a byte offset"
-    mx_show "$work/err" 4
-  fi
+  check_input_error "$base" "$file" '(snapshot|inventory)'
 }
 
 case "$kind" in

@@ -112,8 +112,11 @@ class Marker {
       At(ctx->getStart()).starts = Starts::kItem;
     }
     bool block = OwnsBlock(ctx);
-    bool padded =
-        dynamic_cast<P::TargetDeclContext*>(ctx) || dynamic_cast<P::EnumTypeContext*>(ctx);
+    // Padded braces: `{ a: 1 }`. Target bodies, enums and the JSON objects
+    // of test blocks; an empty one stays `{}`.
+    bool padded = dynamic_cast<P::TargetDeclContext*>(ctx) ||
+                  dynamic_cast<P::EnumTypeContext*>(ctx) ||
+                  dynamic_cast<P::JsonValueContext*>(ctx);
     bool type_args = dynamic_cast<P::ListTypeContext*>(ctx) ||
                      dynamic_cast<P::SetTypeContext*>(ctx) || dynamic_cast<P::MapTypeContext*>(ctx);
     bool ternary = dynamic_cast<P::ExprContext*>(ctx) != nullptr;
