@@ -20,6 +20,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The compact decision names the same route, outcome, target and fallbacks.
+bool SameAsCompact(const Decision& d, const CompactDecision& c, const BoundSnapshot& s) {
+  if (d.outcome != c.outcome) return false;
+  if (c.outcome == Outcome::kRejected)
+    return d.reject && c.reject_reason && d.reject->status == c.reject_status && d.reject->reason == *c.reject_reason;
+  if (!d.target || c.target < 0 || *d.target != s.targets[c.target].name) return false;
+  if (d.fallbacks.size() != c.fallback_count) return false;
+  for (size_t k = 0; k < c.fallback_count; ++k)
+    if (d.fallbacks[k] != s.targets[c.fallbacks[k]].name) return false;
+  return true;
+}
+
 constexpr const char* kUsageText =
     "usage: mixtral bench --policy P --requests R.jsonl --telemetry T [--inventory I] [--now T]\n"
     "                     [--engine jit|interp] [--expected E.jsonl] [--json]\n";
@@ -143,11 +155,32 @@ int BenchCommand(int argc, char** argv) {
   }
 
   const size_t n = requests.size();
-  auto pass = [&](const EvalOptions& o) {
+  // The JIT's allocation-free path, where the policy allows it; it must give
+  // the full pipeline's decision on every request, or it is not used.
+  std::vector<JitRequest> bound;
+  bool compact = engine.jit && JitCompactEligible(*engine.jit);
+  if (compact) {
+    bound.resize(n);
     for (size_t i = 0; i < n; ++i) {
+      bound[i].Bind(*engine.jit, requests[i]);
+      CompactDecision c;
+      EvaluateJitCompact(*engine.jit, *engine.frame, bound[i], now, false, &c);
+      Decision d = EngineEvaluate(engine, requests[i], snapshot, now, quiet);
+      if (!SameAsCompact(d, c, snapshot)) ++mismatches;
+    }
+  }
+  auto decide = [&](size_t i, const EvalOptions& o) {
+    if (compact) {
+      CompactDecision c;
+      EvaluateJitCompact(*engine.jit, *engine.frame, bound[i], now, o.explain, &c);
+      asm volatile("" : : "r"(&c) : "memory");
+    } else {
       Decision d = EngineEvaluate(engine, requests[i], snapshot, now, o);
       asm volatile("" : : "r"(&d) : "memory");
     }
+  };
+  auto pass = [&](const EvalOptions& o) {
+    for (size_t i = 0; i < n; ++i) decide(i, o);
   };
   // Warm-up: at least one pass and one second.
   auto start = Clock::now();
@@ -166,18 +199,14 @@ int BenchCommand(int argc, char** argv) {
   std::vector<double> per_call(n);
   for (size_t i = 0; i < n; ++i) {
     auto a = Clock::now();
-    Decision d = EngineEvaluate(engine, requests[i], snapshot, now, quiet);
-    asm volatile("" : : "r"(&d) : "memory");
+    decide(i, quiet);
     per_call[i] = Ns(Clock::now() - a);
   }
   auto batches = [&](const EvalOptions& o) {
     std::vector<double> means;
     for (size_t b = 0; b + 100 <= n; b += 100) {
       auto a = Clock::now();
-      for (size_t i = b; i < b + 100; ++i) {
-        Decision d = EngineEvaluate(engine, requests[i], snapshot, now, o);
-        asm volatile("" : : "r"(&d) : "memory");
-      }
+      for (size_t i = b; i < b + 100; ++i) decide(i, o);
       means.push_back(Ns(Clock::now() - a) / 100.0);
     }
     return means;
@@ -206,7 +235,8 @@ int BenchCommand(int argc, char** argv) {
   if (args.Has("--json")) {
     std::cout << js.str() << "\n";
   } else {
-    std::cout << "engine            " << (engine.jit ? "jit" : "interp") << "\n"
+    std::cout << "engine            " << (engine.jit ? "jit" : "interp")
+              << (compact ? " (compact decisions)" : "") << "\n"
               << "decisions         " << n << " (mismatches: " << mismatches << ")\n"
               << std::setprecision(1) << "per call          median " << Percentile(per_call, 0.5) << " ns, p99 "
               << Percentile(per_call, 0.99) << " ns\n"

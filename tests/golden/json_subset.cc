@@ -28,30 +28,40 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kDecisionFields[] = {
-    "outcome", "route",  "target",    "fallbacks", "mirrors",         "variant",
-    "escalation", "ensemble", "reject", "degraded_reason", "annotations", "explain"};
+constexpr const char* kDecisionFields[] = {"outcome", "route",           "target",      "fallbacks",
+                                           "mirrors", "variant",         "escalation",  "ensemble",
+                                           "reject",  "degraded_reason", "annotations", "explain"};
 
 const char* Kind(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "bool";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "bool";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "float";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "other";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "float";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "other";
   }
 }
 
 bool IsInteger(const json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
 
 // Appends one line per difference between `want` and `got` under `path`.
-void Diff(const std::string& path, const json& want, const json& got, std::vector<std::string>* out) {
+void Diff(const std::string& path, const json& want, const json& got,
+          std::vector<std::string>* out) {
   auto report = [&](const std::string& what) {
-    out->push_back(path + ": " + what + "\n      expected: " + want.dump() + "\n      actual:   " + got.dump());
+    out->push_back(path + ": " + what + "\n      expected: " + want.dump() +
+                   "\n      actual:   " + got.dump());
   };
   if (IsInteger(want) && IsInteger(got)) {
     if (want != got) report("values differ");
@@ -63,8 +73,10 @@ void Diff(const std::string& path, const json& want, const json& got, std::vecto
   }
   if (want.is_object()) {
     for (const auto& [k, v] : want.items()) {
-      if (!got.contains(k)) out->push_back(path + "." + k + ": missing from actual (expected " + v.dump() + ")");
-      else Diff(path + "." + k, v, got.at(k), out);
+      if (!got.contains(k))
+        out->push_back(path + "." + k + ": missing from actual (expected " + v.dump() + ")");
+      else
+        Diff(path + "." + k, v, got.at(k), out);
     }
     for (const auto& [k, v] : got.items())
       if (!want.contains(k)) out->push_back(path + "." + k + ": unexpected in actual: " + v.dump());
@@ -72,16 +84,19 @@ void Diff(const std::string& path, const json& want, const json& got, std::vecto
   }
   if (want.is_array()) {
     if (want.size() != got.size()) {
-      report("arrays have " + std::to_string(want.size()) + " vs " + std::to_string(got.size()) + " elements");
+      report("arrays have " + std::to_string(want.size()) + " vs " + std::to_string(got.size()) +
+             " elements");
       return;
     }
-    for (size_t i = 0; i < want.size(); ++i) Diff(path + "[" + std::to_string(i) + "]", want[i], got[i], out);
+    for (size_t i = 0; i < want.size(); ++i)
+      Diff(path + "[" + std::to_string(i) + "]", want[i], got[i], out);
     return;
   }
   if (want.is_number_float()) {
     // Bit-exact, except that the writer spells NaN as a string, so plain
     // equality is right for every float it can produce.
-    if (want.get<double>() != got.get<double>() || std::signbit(want.get<double>()) != std::signbit(got.get<double>()))
+    if (want.get<double>() != got.get<double>() ||
+        std::signbit(want.get<double>()) != std::signbit(got.get<double>()))
       report("values differ");
     return;
   }
@@ -120,11 +135,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--decision") decision = true;
-    else if (a == "--no-explain") no_explain = true;
-    else if (a == "--line" && i + 1 < argc) line = std::stol(argv[++i]);
-    else if (a.rfind("--", 0) == 0) return Usage();
-    else files.push_back(a);
+    if (a == "--decision")
+      decision = true;
+    else if (a == "--no-explain")
+      no_explain = true;
+    else if (a == "--line" && i + 1 < argc)
+      line = std::stol(argv[++i]);
+    else if (a.rfind("--", 0) == 0)
+      return Usage();
+    else
+      files.push_back(a);
   }
   if (files.size() != 2 || (no_explain && !decision) || line < 0) return Usage();
 
@@ -170,7 +190,8 @@ int main(int argc, char** argv) {
       bool known = false;
       for (const char* f : kDecisionFields) known |= k == f;
       if (!known) {
-        std::cerr << "json_subset: " << files[0] << " has `" << k << "`, which is not a decision field\n";
+        std::cerr << "json_subset: " << files[0] << " has `" << k
+                  << "`, which is not a decision field\n";
         return 2;
       }
     }
@@ -187,9 +208,11 @@ int main(int argc, char** argv) {
     Diff("$." + k, want.at(k), got.at(k), &diffs);
   }
   if (no_explain) {
-    if (!got.contains("explain")) diffs.push_back("$.explain: missing from actual (expected null)");
+    if (!got.contains("explain"))
+      diffs.push_back("$.explain: missing from actual (expected null)");
     else if (!got.at("explain").is_null())
-      diffs.push_back("$.explain: expected null with --no-explain, got " + got.at("explain").dump());
+      diffs.push_back("$.explain: expected null with --no-explain, got " +
+                      got.at("explain").dump());
   }
   for (const std::string& d : diffs) std::cerr << "    " << d << "\n";
   return diffs.empty() ? 0 : 1;

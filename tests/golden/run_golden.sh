@@ -68,7 +68,7 @@ run_check() {
   if ((rc != want_rc)); then
     fail "mixtral check exited $(mx_rc_text $rc), expected $want_rc"
   fi
-  grep -E -o "$diag_re" "$work/err" >"$work/got"
+  grep -a -E -o "$diag_re" "$work/err" >"$work/got"
   if ! cmp -s "$work/want" "$work/got"; then
     fail "diagnostics differ (only 'file:line:col: severity[CODE]' and the count are compared)"
     echo "    expected:" >&2

@@ -48,7 +48,7 @@ mx_rc_text() {
 
 # mx_expect_clean ERR: fails (and prints the report) if a sanitizer wrote to ERR.
 mx_expect_clean() {
-  if grep -q -E 'runtime error:|AddressSanitizer|LeakSanitizer' "$1"; then
+  if grep -a -q -E 'runtime error:|AddressSanitizer|LeakSanitizer' "$1"; then
     echo "    sanitizer report:" >&2
     sed -n '1,40s/^/      /p' "$1" >&2
     return 1

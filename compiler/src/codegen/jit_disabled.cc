@@ -37,4 +37,15 @@ Decision EvaluateJit(const JitPolicy&, JitFrame&, const BoundRequest&, int64_t, 
 
 const Policy& JitSource(const JitPolicy& policy) { return *policy.policy; }
 
+struct JitRequest::Impl {};
+JitRequest::JitRequest() : impl(std::make_unique<Impl>()) {}
+JitRequest::~JitRequest() = default;
+JitRequest::JitRequest(JitRequest&&) noexcept = default;
+JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
+void JitRequest::Bind(const JitPolicy&, const BoundRequest&) {}
+bool JitCompactEligible(const JitPolicy&) { return false; }
+void EvaluateJitCompact(const JitPolicy&, JitFrame&, const JitRequest&, int64_t, bool, CompactDecision* out) {
+  *out = CompactDecision{};
+}
+
 }  // namespace mixtral

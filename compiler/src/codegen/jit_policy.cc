@@ -2,39 +2,12 @@
 
 #include "codegen/frame.h"
 #include "codegen/lower.h"
+#include "codegen/jit_internal.h"
 #include "codegen/session.h"
 #include "interp/route_eval.h"
 #include "mixtral/compiler/jit.h"
 
 namespace mixtral {
-
-class JitSession {
- public:
-  std::unique_ptr<codegen::Session> session;
-};
-
-class JitPolicy {
- public:
-  ~JitPolicy() {
-    // Frees this policy's code; callers hold a reference while deciding.
-    if (tracker) llvm::cantFail(tracker->remove());
-  }
-  using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
-  using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
-  std::shared_ptr<const Policy> policy;
-  std::shared_ptr<JitSession> session;
-  llvm::orc::ResourceTrackerSP tracker;
-  std::vector<Kernel> kernels;        // per route; null when interpreted
-  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
-};
-
-struct JitFrame::Impl {
-  const BoundSnapshot* snapshot = nullptr;
-  std::vector<codegen::Slot> request, targets;
-  std::vector<uint8_t> selected, score_class;
-  std::vector<uint64_t> failed, missing;
-  std::vector<double> score;
-};
 
 JitFrame::JitFrame() : impl(std::make_unique<Impl>()) {}
 JitFrame::~JitFrame() = default;
@@ -156,6 +129,15 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::sha
       jp->conditions[r] = reinterpret_cast<JitPolicy::Condition>(session->session->Lookup(prefix + "when" + std::to_string(r), &error));
   }
   out.codegen_ms = MsSince(start);
+  // The compact path needs every clause compiled (see JitCompactEligible).
+  jp->default_route = routes;
+  for (size_t r = 0; r < routes; ++r)
+    if (ir.program.routes[r].is_default && jp->default_route == routes) jp->default_route = r;
+  jp->compact_eligible = out.not_lowered.empty();
+  for (size_t r = 0; r < routes; ++r) {
+    const auto& fb = ir.program.routes[r].fallback;
+    if (!jp->kernels[r] || (fb && fb->count > 8)) jp->compact_eligible = false;
+  }
   out.policy = std::move(jp);
   return out;
 }

@@ -7,7 +7,9 @@
 // without branches, so evaluation order cannot change a result.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
+#include <vector>
 #include <string>
 
 #include "codegen/frame.h"
@@ -74,6 +76,11 @@ class Lowerer {
   // Per function being emitted.
   llvm::Value* kctx_ = nullptr;        // const KernelCtx*
   llvm::Value* target_base_ = nullptr;  // const Slot* of the current target, or null
+  // Request slots and context fields loaded once in a kernel's entry block:
+  // the kernel's stores may alias them as far as LLVM knows, so it could not
+  // hoist them out of the target loop itself.
+  std::vector<std::optional<LV>> request_cache_;
+  std::vector<llvm::Value*> ctx_cache_;
 };
 
 }  // namespace mixtral::codegen

@@ -34,6 +34,7 @@ Rep Lowerer::RepOf(TypeId t, SourceRange where) const {
 }
 
 llvm::Value* Lowerer::CtxField(unsigned index, llvm::Type* type) {
+  if (index < ctx_cache_.size() && ctx_cache_[index]) return ctx_cache_[index];
   return b_.CreateLoad(type, b_.CreateStructGEP(ctx_ty_, kctx_, index));
 }
 
@@ -100,6 +101,7 @@ LV Lowerer::LowerRef(ast::ExprId id) {
   };
   switch (ref.kind) {
     case RefKind::kRequestField: {
+      if (ref.index < request_cache_.size() && request_cache_[ref.index]) return *request_cache_[ref.index];
       llvm::Value* base = CtxField(0, b_.getPtrTy());
       return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, base, ref.index), RepOf(type, where));
     }

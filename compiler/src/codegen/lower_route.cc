@@ -48,6 +48,16 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   llvm::Value* class_out = out_ptr(4);
   llvm::Value* failed_slot = b_.CreateAlloca(i64);
   llvm::Value* missing_slot = b_.CreateAlloca(i64);
+  ctx_cache_.assign(9, nullptr);
+  for (unsigned k = 4; k < 9; ++k) ctx_cache_[k] = b_.CreateLoad(i64, b_.CreateStructGEP(ctx_ty_, kctx_, k));
+  request_cache_.assign(policy_.request.fields.size(), std::nullopt);
+  llvm::Value* request = CtxField(0, ptr);
+  for (size_t k = 0; k < policy_.request.fields.size(); ++k) {
+    SlotKind kind = KindOf(policy_.types, policy_.request.fields[k].type);
+    if (kind == SlotKind::kBoxed) continue;
+    request_cache_[k] = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, request, k),
+                                 RepOf(policy_.request.fields[k].type, route.range));
+  }
   b_.CreateBr(loop);
 
   b_.SetInsertPoint(loop);
@@ -123,6 +133,8 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   b_.SetInsertPoint(exit);
   b_.CreateRetVoid();
   target_base_ = nullptr;
+  request_cache_.clear();
+  ctx_cache_.clear();
 }
 
 }  // namespace mixtral::codegen

@@ -72,6 +72,42 @@ class JitFrame {
 Decision EvaluateJit(const JitPolicy& policy, JitFrame& frame, const BoundRequest& request,
                      int64_t now_ms, const EvalOptions& options = {});
 
+// A request laid out for the kernels once, so that deciding it reads no Values.
+class JitRequest {
+ public:
+  JitRequest();
+  ~JitRequest();
+  JitRequest(JitRequest&&) noexcept;
+  JitRequest& operator=(JitRequest&&) noexcept;
+  void Bind(const JitPolicy& policy, const BoundRequest& request);
+
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+// The hot path: a decision as indices, with no allocation once the frame has
+// decided one request. Target indices are snapshot order (static targets,
+// then inventory). With `explain`, `failed` and `scores` point at per-target
+// rule bitmasks and scores in the frame, valid until its next decision.
+struct CompactDecision {
+  uint32_t route = 0;
+  Outcome outcome = Outcome::kRejected;
+  int32_t target = -1;
+  uint32_t fallbacks[8] = {};
+  uint32_t fallback_count = 0;
+  int32_t reject_status = 0;
+  const std::string* reject_reason = nullptr;  // owned by the policy
+  const uint64_t* failed = nullptr;
+  const double* scores = nullptr;
+};
+
+// True when every clause of every route compiles (rules, selectors,
+// objectives, `fallback N` up to 8, `otherwise reject`, routes' `when`):
+// then EvaluateJitCompact decides exactly as EvaluateJit does.
+bool JitCompactEligible(const JitPolicy& policy);
+void EvaluateJitCompact(const JitPolicy& policy, JitFrame& frame, const JitRequest& request,
+                        int64_t now_ms, bool explain, CompactDecision* out);
+
 const Policy& JitSource(const JitPolicy& policy);
 
 }  // namespace mixtral

@@ -1,0 +1,100 @@
+// The allocation-free decision path for policies whose every clause is
+// compiled. It must decide exactly as the shared pipeline does (route
+// selection, contract §4's ranking, fallbacks, `otherwise reject`); the
+// route16 and differential tests hold it to that.
+#include "codegen/frame.h"
+#include "codegen/jit_internal.h"
+#include "mixtral/compiler/jit.h"
+
+namespace mixtral {
+
+struct JitRequest::Impl {
+  std::vector<codegen::Slot> slots;
+};
+
+JitRequest::JitRequest() : impl(std::make_unique<Impl>()) {}
+JitRequest::~JitRequest() = default;
+JitRequest::JitRequest(JitRequest&&) noexcept = default;
+JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
+
+void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
+  codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+}
+
+bool JitCompactEligible(const JitPolicy& jp) { return jp.compact_eligible; }
+
+void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& request, int64_t now_ms,
+                        bool explain, CompactDecision* out) {
+  JitFrame::Impl& f = *frame.impl;
+  const BoundSnapshot& snapshot = *f.snapshot;
+  const auto& routes = jp.policy->ir->program.routes;
+  codegen::KernelCtx kctx{request.impl->slots.data(), f.targets.data(), codegen::TargetStride(*jp.policy),
+                          snapshot.targets.size(), now_ms, snapshot.taken_at_ms.value_or(0),
+                          snapshot.taken_at_ms ? 1u : 0u, 0, 0};
+  // Route selection as in internal::SelectRoute: the only route, else the first
+  // whose `when` holds, else the default.
+  size_t chosen = routes.size() == 1 ? 0 : jp.default_route;
+  if (routes.size() > 1) {
+    for (size_t i = 0; i < routes.size(); ++i) {
+      if (!jp.conditions[i]) continue;
+      uint64_t pv[2] = {0, 0};
+      jp.conditions[i](&kctx, pv);
+      if (pv[0] && pv[1]) {
+        chosen = i;
+        break;
+      }
+    }
+  }
+  out->route = static_cast<uint32_t>(chosen);
+  out->fallback_count = 0;
+  out->failed = explain ? f.failed.data() : nullptr;
+  out->scores = explain ? f.score.data() : nullptr;
+  const ast::Route& route = routes[chosen];
+  codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(), f.score_class.data()};
+  jp.kernels[chosen](&kctx, &kout, explain ? 1 : 0);
+
+  // Selection of the best 1 + N by (class, score, index): the stable sort of
+  // the shared pipeline, without sorting what is not picked.
+  const size_t want = 1 + (route.fallback ? static_cast<size_t>(route.fallback->count) : 0);
+  uint32_t picks[9];
+  size_t picked = 0;
+  const size_t n = snapshot.targets.size();
+  const bool scored = !route.objectives.empty();
+  auto better = [&](uint32_t a, uint32_t b) {
+    if (!scored) return a < b;
+    uint8_t ca = f.score_class[a], cb = f.score_class[b];
+    if (ca != cb) return ca < cb;
+    if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
+    return a < b;
+  };
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!f.selected[i] || f.failed[i]) continue;
+    // Insert into the small sorted prefix.
+    size_t pos = picked;
+    while (pos > 0 && better(i, picks[pos - 1])) --pos;
+    if (pos >= want) continue;
+    size_t end = std::min(picked + 1, want);
+    for (size_t k = end - 1; k > pos; --k) picks[k] = picks[k - 1];
+    picks[pos] = i;
+    picked = end;
+  }
+  if (picked == 0) {
+    out->outcome = Outcome::kRejected;
+    out->target = -1;
+    if (route.otherwise.kind == ast::Otherwise::Kind::kReject) {
+      out->reject_status = route.otherwise.status;
+      out->reject_reason = &route.otherwise.reason;
+    } else {
+      out->reject_status = 503;
+      out->reject_reason = &jp.no_eligible_target;
+    }
+    return;
+  }
+  out->outcome = Outcome::kRouted;
+  out->target = static_cast<int32_t>(picks[0]);
+  out->reject_status = 0;
+  out->reject_reason = nullptr;
+  for (size_t k = 1; k < picked; ++k) out->fallbacks[out->fallback_count++] = picks[k];
+}
+
+}  // namespace mixtral

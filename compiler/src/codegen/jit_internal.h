@@ -1,0 +1,44 @@
+// The JIT's internal objects, shared by the engine files of codegen/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codegen/frame.h"
+#include "codegen/session.h"
+#include "mixtral/compiler/jit.h"
+
+namespace mixtral {
+
+class JitSession {
+ public:
+  std::unique_ptr<codegen::Session> session;
+};
+
+class JitPolicy {
+ public:
+  ~JitPolicy() {
+    // Frees this policy's code; callers hold a reference while deciding.
+    if (tracker) llvm::cantFail(tracker->remove());
+  }
+  using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
+  using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
+  std::shared_ptr<const Policy> policy;
+  std::shared_ptr<JitSession> session;
+  llvm::orc::ResourceTrackerSP tracker;
+  std::vector<Kernel> kernels;        // per route; null when interpreted
+  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
+  bool compact_eligible = false;      // see JitCompactEligible
+  size_t default_route = 0;           // the `default` route, or routes.size()
+  std::string no_eligible_target = "no eligible target";
+};
+
+struct JitFrame::Impl {
+  const BoundSnapshot* snapshot = nullptr;
+  std::vector<codegen::Slot> request, targets;
+  std::vector<uint8_t> selected, score_class;
+  std::vector<uint64_t> failed, missing;
+  std::vector<double> score;
+};
+
+}  // namespace mixtral
