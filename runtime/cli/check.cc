@@ -51,19 +51,6 @@ std::string Grouped(int64_t v) {
   return out;
 }
 
-// Compiles like CompileReporting, but keeps the sources so that E0310 can be
-// rendered at the route's name.
-CompileResult CompileChecked(const std::string& path, bool werror, bool* ok) {
-  CompileResult r = CompileFile(path);
-  for (const Diagnostic& d : r.diagnostics.Sorted()) std::cerr << RenderDiagnostic(d, r.sources);
-  *ok = r.policy != nullptr;
-  if (*ok && werror && r.diagnostics.warning_count() > 0) {
-    std::cerr << path << ": warnings are errors (--werror)\n";
-    *ok = false;
-  }
-  return r;
-}
-
 // Prints the routes' costs and reports those over budget. Returns false if
 // any route exceeds --max-cost.
 bool ReportCost(const std::string& path, const CompileResult& r, const CostOptions& o) {
@@ -141,7 +128,7 @@ int CheckCommand(int argc, char** argv) {
       continue;
     }
     bool ok = false;
-    CompileResult r = CompileChecked(path, args.Has("--werror"), &ok);
+    CompileResult r = CompileAndReport(path, args.Has("--werror"), &ok);
     if (!ok || !ReportCost(path, r, cost)) ++failed;
   }
   std::cerr << "checked " << args.positional().size() << " file"

@@ -19,15 +19,21 @@ std::optional<std::string> ReadInput(const std::string& path) {
   return ss.str();
 }
 
-std::shared_ptr<const Policy> CompileReporting(const std::string& path, bool werror) {
+CompileResult CompileAndReport(const std::string& path, bool werror, bool* ok) {
   CompileResult r = CompileFile(path);
   for (const Diagnostic& d : r.diagnostics.Sorted()) std::cerr << RenderDiagnostic(d, r.sources);
-  if (!r.policy) return nullptr;
-  if (werror && r.diagnostics.warning_count() > 0) {
+  *ok = r.policy != nullptr;
+  if (*ok && werror && r.diagnostics.warning_count() > 0) {
     std::cerr << path << ": warnings are errors (--werror)\n";
-    return nullptr;
+    *ok = false;
   }
-  return r.policy;
+  return r;
+}
+
+std::shared_ptr<const Policy> CompileReporting(const std::string& path, bool werror) {
+  bool ok = false;
+  CompileResult r = CompileAndReport(path, werror, &ok);
+  return ok ? r.policy : nullptr;
 }
 
 }  // namespace mixtral::cli

@@ -16,8 +16,12 @@ enum Exit : int { kOk = 0, kUserError = 1, kUsage = 2, kInternal = 3 };
 // Reads a file, or stdin for "-". nullopt when it cannot be read.
 std::optional<std::string> ReadInput(const std::string& path);
 
-// Compiles and prints every diagnostic to stderr. Returns the policy, or
-// nullptr when there were errors (or warnings under `werror`).
+// Compiles and prints every diagnostic to stderr. *ok is false when there
+// were errors (or warnings under `werror`). The result keeps the sources, so
+// later diagnostics can still be rendered against them.
+CompileResult CompileAndReport(const std::string& path, bool werror, bool* ok);
+
+// CompileAndReport's policy, or nullptr when *ok would be false.
 std::shared_ptr<const Policy> CompileReporting(const std::string& path, bool werror);
 
 // The engine a command decides with: the JIT where built, else the interpreter.

@@ -27,29 +27,6 @@ class StderrTrace : public TraceSink {
   }
 };
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char* kHex = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string BatchError(size_t line, const InputError& e) {
-  return "{\"error\":{\"code\":" + JsonString(e.code) + ",\"message\":" + JsonString(e.message) +
-         ",\"path\":" + JsonString(e.path) + "},\"line\":" + std::to_string(line) + "}";
-}
-
 struct Setup {
   std::shared_ptr<const Policy> policy;
   Engine engine;
@@ -194,7 +171,7 @@ int EvalCommand(int argc, char** argv) {
       out += DecisionToJson(d, /*pretty=*/false);
     } else {
       any_error = true;
-      out += BatchError(line_no, error);
+      out += BatchErrorJson(line_no, error);
     }
     out += '\n';
     if (out.size() > (1 << 20)) {

@@ -273,6 +273,23 @@ case "$case_name" in
     expect_stdout_empty
     expect_stderr 'broken\.mxl:4:15: error\[E0103\]'
     ;;
+  eval_snapshot_unknown_member)
+    # SPEC §15.4: an unknown top-level snapshot member is E1011 in the CLI.
+    printf '{"taken_at": 0, "targets": [], "target": []}\n' >"$work/snapshot.json"
+    run eval --policy "$data/policy.mxl" --telemetry "$work/snapshot.json" \
+      --request "$data/request.json" --json
+    expect_rc 1
+    expect_stdout_empty
+    expect_stderr 'snapshot\.json: error\[E1011\]: snapshot\.target: '
+    ;;
+  eval_inventory_unknown_attribute)
+    # SPEC §15.5: an unknown inventory attribute is E1011 in the CLI.
+    printf '[{"name": "c", "colour": "red"}]\n' >"$work/inventory.json"
+    run "${EVAL[@]}" --inventory "$work/inventory.json" --request "$data/request.json" --json
+    expect_rc 1
+    expect_stdout_empty
+    expect_stderr 'inventory\.json: error\[E1011\]: inventory\[0\]\.colour: '
+    ;;
   eval_unreadable_files)
     for flag in --policy --telemetry --request; do
       args=(eval --policy "$data/policy.mxl" --telemetry "$data/telemetry.json" --request "$data/request.json")

@@ -198,7 +198,7 @@ run_request() {
   local file="$1" base
   base="$(basename "$file")"
   expect_of "$base" || { fail "$base" "name must start with E0000- or any-"; return; }
-  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --policy "$policy" \
+  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --engine interp --policy "$policy" \
     --telemetry "$telemetry" --request "$file" --json
   local rc=$?
   mx_expect_clean "$work/err" || { fail "$base" "sanitizer report"; return; }
@@ -218,7 +218,7 @@ run_request() {
     return
   fi
   { cat "$good_request"; cat "$file"; [[ "$(tail -c1 "$file")" == "" ]] || echo; cat "$good_request"; } >"$work/batch.jsonl"
-  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --policy "$policy" \
+  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --engine interp --policy "$policy" \
     --telemetry "$telemetry" --requests "$work/batch.jsonl" --no-explain
   rc=$?
   mx_expect_clean "$work/err" || { fail "$base" "sanitizer report (batch)"; return; }
@@ -250,7 +250,7 @@ run_snapshot() {
   local file="$1" base
   base="$(basename "$file")"
   expect_of "$base" || { fail "$base" "name must start with E0000- or any-"; return; }
-  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --policy "$policy" \
+  mx_run "$MX_TIMEOUT" "$work/out" "$work/err" -- "$mixtral" eval --engine interp --policy "$policy" \
     --telemetry "$file" --request "$good_request" --json
   local rc=$?
   mx_expect_clean "$work/err" || { fail "$base" "sanitizer report"; return; }

@@ -147,12 +147,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   const Policy& policy = *jp.policy;
   JitFrame::Impl& f = *frame.impl;
   const BoundSnapshot& snapshot = *f.snapshot;
-  internal::EvalCtx ctx;
-  ctx.policy = &policy;
-  ctx.ir = policy.ir.get();
-  ctx.request = &request;
-  ctx.snapshot = &snapshot;
-  ctx.now_ms = now_ms;
+  internal::EvalCtx ctx = internal::DecisionCtx(policy, request, snapshot, now_ms);
   Decision d = internal::StartDecision(ctx, options);
 
   codegen::BuildRequestSlots(policy, request, &f.request);

@@ -1,9 +1,8 @@
 // The formatter's side of the ANTLR boundary. It runs only on text that
 // parse::ParseFile accepted, behind the same firewall: our own error listener,
 // SLL then LL, a thread with a large stack, and catch (...) at the end.
+#include "parse/large_stack.h"
 #include "format/annotate.h"
-
-#include <pthread.h>
 
 #include <exception>
 #include <functional>
@@ -31,24 +30,6 @@ class Listener : public antlr4::BaseErrorListener {
     throw Rejected{std::to_string(line) + ":" + std::to_string(col + 1) + ": " + msg};
   }
 };
-
-// ANTLR recurses once per bracket level; see parse/parse.cc.
-void RunWithLargeStack(const std::function<void()>& fn) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 256u << 20);
-  pthread_t thread;
-  auto trampoline = [](void* arg) -> void* {
-    (*static_cast<const std::function<void()>*>(arg))();
-    return nullptr;
-  };
-  if (pthread_create(&thread, &attr, trampoline, const_cast<std::function<void()>*>(&fn)) != 0) {
-    fn();  // fall back to this thread; the nesting limit keeps it bounded
-  } else {
-    pthread_join(thread, nullptr);
-  }
-  pthread_attr_destroy(&attr);
-}
 
 // Walks the parse tree and writes each token's role into the table.
 class Marker {
@@ -250,7 +231,7 @@ void AnnotateImpl(std::string_view text, TokenTable* out) {
 
 bool Annotate(std::string_view text, TokenTable* out, std::string* error) {
   bool ok = false;
-  RunWithLargeStack([&] {
+  parse::RunWithLargeStack([&] {
     try {
       out->clear();
       AnnotateImpl(text, out);

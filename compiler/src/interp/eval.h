@@ -28,6 +28,18 @@ struct EvalCtx {
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id);
 
+// The context of one decision: a request against a snapshot at `now_ms`.
+inline EvalCtx DecisionCtx(const Policy& policy, const BoundRequest& request,
+                           const BoundSnapshot& snapshot, int64_t now_ms) {
+  EvalCtx ctx;
+  ctx.policy = &policy;
+  ctx.ir = policy.ir.get();
+  ctx.request = &request;
+  ctx.snapshot = &snapshot;
+  ctx.now_ms = now_ms;
+  return ctx;
+}
+
 // Kleene truth of a value: true, false or missing (nullopt).
 inline std::optional<bool> Truth(const Value& v) {
   if (v.kind() != Value::Kind::kBool) return std::nullopt;

@@ -5,12 +5,7 @@ namespace mixtral {
 
 Decision Evaluate(const Policy& policy, const BoundRequest& request, const BoundSnapshot& snapshot,
                   int64_t now_ms, const EvalOptions& options) {
-  internal::EvalCtx ctx;
-  ctx.policy = &policy;
-  ctx.ir = policy.ir.get();
-  ctx.request = &request;
-  ctx.snapshot = &snapshot;
-  ctx.now_ms = now_ms;
+  internal::EvalCtx ctx = internal::DecisionCtx(policy, request, snapshot, now_ms);
   Decision d = internal::StartDecision(ctx, options);
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;

@@ -1,8 +1,7 @@
 // The exception firewall around ANTLR: pre-checks first, our own error
 // listener, bail out at the first syntax error, and catch (...) at the end.
+#include "parse/large_stack.h"
 #include "parse/parse.h"
-
-#include <pthread.h>
 
 #include <exception>
 #include <functional>
@@ -73,25 +72,6 @@ class Listener : public antlr4::BaseErrorListener {
   uint32_t file_;
   Diagnostics* diags_;
 };
-
-// ANTLR recurses once per bracket level and sanitizer builds use several times
-// the stack per frame, so parsing runs on a thread with a generous stack.
-void RunWithLargeStack(const std::function<void()>& fn) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 256u << 20);
-  pthread_t thread;
-  auto trampoline = [](void* arg) -> void* {
-    (*static_cast<const std::function<void()>*>(arg))();
-    return nullptr;
-  };
-  if (pthread_create(&thread, &attr, trampoline, const_cast<std::function<void()>*>(&fn)) != 0) {
-    fn();  // fall back to this thread; the nesting limit keeps it bounded
-  } else {
-    pthread_join(thread, nullptr);
-  }
-  pthread_attr_destroy(&attr);
-}
 
 bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program* program,
                Diagnostics* diags) {

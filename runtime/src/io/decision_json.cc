@@ -293,4 +293,23 @@ std::string DecisionToJson(const Decision& d, bool pretty) {
   }
 }
 
+std::string BatchErrorJson(size_t line, const InputError& error) {
+  std::string out;
+  io::JsonWriter w(&out, false);
+  w.BeginObject();
+  w.Key("error");
+  w.BeginObject();
+  w.Key("code");
+  w.String(error.code);
+  w.Key("message");
+  w.String(error.message);
+  w.Key("path");
+  w.String(error.path);
+  w.EndObject();
+  w.Key("line");
+  w.Int(static_cast<int64_t>(line));
+  w.EndObject();
+  return out;
+}
+
 }  // namespace mixtral

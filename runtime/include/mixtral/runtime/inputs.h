@@ -55,6 +55,10 @@ std::optional<InputError> BindSnapshotJson(const Policy& policy, std::string_vie
                                            std::optional<std::string_view> inventory_json,
                                            BoundSnapshot* out);
 
+// A batch line's error in place of its decision (contract §9):
+// {"error":{"code":…,"message":…,"path":…},"line":N}, compact and canonical.
+std::string BatchErrorJson(size_t line, const InputError& error);
+
 // Decision JSON with keys sorted (contract §12), compact unless `pretty`.
 std::string DecisionToJson(const Decision& d, bool pretty = false);
 
