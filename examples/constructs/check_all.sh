@@ -11,7 +11,7 @@
 #   3. the fenced block right after a command is its expected output:
 #        ```json  an excerpt of the decision: every key it gives must be in
 #                 stdout with the same value (objects compare key by key,
-#                 arrays and scalars exactly); needs jq;
+#                 arrays and scalars exactly); needs jq or python3;
 #        ```text  every non-blank line must occur in stdout or stderr;
 #   4. every request*.json in the directory is used by some README command.
 # $MIXTRAL_EVAL_FLAGS, if set, is appended to every `eval` command, e.g.
@@ -27,10 +27,20 @@ if [[ ! -x "$MIXTRAL" ]]; then
   exit 2
 fi
 MIXTRAL="$(cd "$(dirname "$MIXTRAL")" && pwd)/$(basename "$MIXTRAL")"
-have_jq=1
-if ! command -v jq >/dev/null 2>&1; then
-  have_jq=0
-  echo "check_all.sh: jq not found; JSON excerpts are not compared (exit codes still are)" >&2
+# JSON excerpts are compared with jq, or else python3; with neither, only exit
+# codes and text blocks are checked. $CHECK_ALL_JSON=jq|python3|none forces one.
+json_tool="${CHECK_ALL_JSON:-}"
+if [[ -z "$json_tool" ]]; then
+  if command -v jq >/dev/null 2>&1; then
+    json_tool=jq
+  elif command -v python3 >/dev/null 2>&1; then
+    json_tool=python3
+  else
+    json_tool=none
+  fi
+fi
+if [[ "$json_tool" == none ]]; then
+  echo "check_all.sh: no jq or python3; JSON excerpts are not compared (exit codes and text blocks still are)" >&2
 fi
 
 failures=0
@@ -42,15 +52,69 @@ fail() {
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
+# The python3 twin of the jq programs below: the same comparison (numbers by
+# value, so 40 and 40.0 are equal; booleans are not numbers).
+py_json='
+import json, sys
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+def eq(a, b):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(eq(x, y) for x, y in zip(a, b))
+    return a == b
+def sub(a, b):
+    if isinstance(a, dict):
+        return isinstance(b, dict) and all(sub(v, b.get(k)) for k, v in a.items())
+    return eq(a, b)
+try:
+    cmd = sys.argv[1]
+    if cmd == "valid":
+        load(sys.argv[2])
+    elif cmd == "compact":
+        print(json.dumps(load(sys.argv[2]), separators=(",", ":"), sort_keys=True))
+    else:
+        sys.exit(0 if sub(load(sys.argv[2]), load(sys.argv[3])) else 1)
+except (OSError, ValueError):
+    sys.exit(1)
+'
+
+# $1: a file. Exit 0 if it holds one JSON value.
+json_valid() {
+  case "$json_tool" in
+    jq) jq -e . "$1" >/dev/null 2>&1 ;;
+    *) python3 -c "$py_json" valid "$1" ;;
+  esac
+}
+
+# $1: a JSON file, printed on one line.
+json_compact() {
+  case "$json_tool" in
+    jq) jq -c . "$1" 2>/dev/null ;;
+    *) python3 -c "$py_json" compact "$1" 2>/dev/null ;;
+  esac
+}
+
 # $1: expected excerpt file, $2: actual stdout file. Exit 0 if the excerpt holds.
 json_subset() {
-  jq -n --slurpfile want "$1" --slurpfile got "$2" '
-    def sub($a; $b):
-      if ($a | type) == "object" then
-        ($b | type) == "object" and
-        ([$a | to_entries[] | . as $e | sub($e.value; $b[$e.key])] | all)
-      else $a == $b end;
-    ($got | length) == 1 and sub($want[0]; $got[0])' | grep -qx true
+  case "$json_tool" in
+    jq)
+      jq -n --slurpfile want "$1" --slurpfile got "$2" '
+        def sub($a; $b):
+          if ($a | type) == "object" then
+            ($b | type) == "object" and
+            ([$a | to_entries[] | . as $e | sub($e.value; $b[$e.key])] | all)
+          else $a == $b end;
+        ($got | length) == 1 and sub($want[0]; $got[0])' 2>/dev/null | grep -qx true
+      ;;
+    *) python3 -c "$py_json" subset "$1" "$2" ;;
+  esac
 }
 
 # Runs one README command and compares it with its expectation block.
@@ -71,14 +135,14 @@ run_case() {
   fi
   case "$kind" in
     json)
-      [[ $have_jq == 1 ]] || return
+      [[ "$json_tool" != none ]] || return
       printf '%s\n' "$expect" >"$tmp/want"
-      if ! jq -e . "$tmp/want" >/dev/null 2>&1; then
+      if ! json_valid "$tmp/want"; then
         fail "$dir: the README's JSON excerpt does not parse: $shown"
       elif ! json_subset "$tmp/want" "$out"; then
         fail "$dir: output does not match the README's excerpt: $shown"
-        echo "    want: $(jq -c . "$tmp/want")" >&2
-        echo "    got:  $(jq -c . "$out" 2>/dev/null || head -c 400 "$out")" >&2
+        echo "    want: $(json_compact "$tmp/want")" >&2
+        echo "    got:  $(json_compact "$out" || head -c 400 "$out")" >&2
       fi
       ;;
     text)

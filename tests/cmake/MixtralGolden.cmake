@@ -27,6 +27,13 @@ if(MIXTRAL_ENABLE_JIT)
 endif()
 list(JOIN MIXTRAL_TEST_ENGINES " " MIXTRAL_TEST_ENGINES_TEXT)
 
+# Sanitizer reports exit with codes no mixtral command uses, so that every
+# test that asserts an exit code also catches them (the shell drivers set the
+# same values themselves, see tests/support/mixtral_test_lib.sh).
+set(MIXTRAL_SANITIZER_ENV
+  "ASAN_OPTIONS=exitcode=86:detect_leaks=1"
+  "UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
+
 set(MIXTRAL_GOLDEN_DIR ${PROJECT_SOURCE_DIR}/tests/golden)
 set_property(GLOBAL PROPERTY MIXTRAL_GOLDEN_CASES "")
 

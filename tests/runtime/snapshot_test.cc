@@ -14,9 +14,16 @@ namespace {
 using testing::DescribeValue;
 using testing::Field;
 
+// Route-16 schemas with every attribute optional, so that inventory entries
+// in these tests can stay short (a required attribute is E1010: see below).
+Policy OptionalAttributes(Policy p) {
+  for (FieldInfo& f : p.attributes.fields) f.optional = true;
+  return p;
+}
+
 // Route-16 schemas plus one static target declared in the policy.
 Policy SnapshotPolicy() {
-  Policy p = testing::Route16Policy();
+  Policy p = OptionalAttributes(testing::Route16Policy());
   p.static_targets = {"static-a"};
   p.static_attributes = {{Value::Enum(0), Value::Str("eu-west"), Value::Missing(), Value::Missing(),
                           Value::Float(0.5)}};
@@ -37,8 +44,8 @@ constexpr const char* kSnapshot = R"({
   "inventory": [
     {"name": "edge-eu-west", "kind": "edge", "region": "eu-west", "jurisdiction": "eu",
      "capabilities": ["small", "embed"], "cost_per_1k": 0.0865},
-    {"name": "k8s-eu-west", "kind": "k8s8", "region": "eu-west", "jurisdiction": "eu",
-     "capabilities": ["small"], "cost_per_1k": "cheap", "owner": "team-a"}
+    {"name": "k8s-eu-west", "kind": "k8s", "region": "eu-west", "jurisdiction": "eu",
+     "capabilities": ["small"], "owner": "team-a"}
   ],
   "targets": [
     {"name": "edge-eu-west", "healthy": true, "p95_ms": 85.47, "queue_depth": 18,
@@ -80,17 +87,19 @@ TEST_CASE("a snapshot binds static targets, then inventory, then joins telemetry
   CHECK(edge.age_s == std::optional<double>(3.09));
   CHECK_FALSE(edge.ejected_until_ms.has_value());
 
-  // Wrong-typed values become missing and are counted; the rest of the entry is kept.
+  // Inventory attributes bind strictly (SPEC §15.5): an absent optional one is
+  // missing and an unknown one ("owner") is ignored. Wrong-typed telemetry
+  // values become missing and are counted; the rest of the entry is kept.
   const BoundTarget& k8s = snap.targets[2];
   CHECK(k8s.name == "k8s-eu-west");
-  CHECK(Describe(k8s.attributes) == "missing str:eu-west enum:0 set{enum:0} missing");
+  CHECK(Describe(k8s.attributes) == "enum:1 str:eu-west enum:0 set{enum:0} missing");
   CHECK(k8s.has_telemetry);
   CHECK(Describe(k8s.telemetry) == "missing float:391.72 missing float:0.467");
   CHECK(k8s.age_s == std::optional<double>(10.19));
   CHECK(k8s.ejected_until_ms == std::optional<int64_t>(1'735'689'660'000));
 
-  // "k8s8", "cheap", "yes" and 47.5.
-  CHECK(snap.wrong_type_fields == 4);
+  // Telemetry "yes" and 47.5.
+  CHECK(snap.wrong_type_fields == 2);
   // "nowhere" is ignored and counted.
   CHECK(snap.unknown_targets == 1);
 
@@ -101,7 +110,7 @@ TEST_CASE("a snapshot binds static targets, then inventory, then joins telemetry
 }
 
 TEST_CASE("the snapshot hash is the SHA-256 of the canonical form") {
-  const Policy p = testing::Route16Policy();
+  const Policy p = OptionalAttributes(testing::Route16Policy());
   const std::string canonical =
       R"({"inventory":[{"kind":"edge","name":"e\u0001","tags":{"z":2,"é":1}}],)"
       R"("taken_at":"2025-01-01T00:00:00Z","targets":[{"name":"e\u0001","p95_ms":1.0}],)"
@@ -177,6 +186,12 @@ TEST_CASE("snapshot errors") {
        "snapshot.targets[0]: expected an object, got int"},
       {"telemetry entry without a name", R"({"targets":[{"healthy":true}]})", nullptr, "E1022",
        "snapshot.targets[0].name: missing target name"},
+      {"inventory entry without a name", R"({"inventory":[{"kind":"edge"}],"targets":[]})", nullptr,
+       "E1010", "snapshot.inventory[0].name: missing target name"},
+      {"inventory attribute of the wrong type", R"({"inventory":[{"name":"a","cost_per_1k":"cheap"}],"targets":[]})",
+       nullptr, "E1012", ""},
+      {"inventory enum value unknown", R"({"inventory":[{"name":"a","kind":"k8s8"}],"targets":[]})", nullptr,
+       "E1013", R"(snapshot.inventory[0].kind: unknown enum value "k8s8")"},
       {"inventory name not a string", R"({"inventory":[{"name":5}],"targets":[]})", nullptr,
        "E1022", "snapshot.inventory[0].name: expected a string, got int"},
       {"inventory not an array", R"({"inventory":{},"targets":[]})", nullptr, "E1022",

@@ -122,7 +122,12 @@ struct SafeDefault { TargetRef target; ExprId when; std::string reason; SourceRa
 struct MirrorClause { TargetRef target; int32_t rate_bp; ExprId key; ExprId when; SourceRange range; };
 struct SplitArm { std::string name; int32_t bp; SourceRange range; };
 struct Split { std::string name; ExprId key; std::string salt; std::vector<SplitArm> arms; SourceRange range; };
-struct Escalate { TargetRef target; ExprId when; SourceRange range; };
+struct Escalate {
+  TargetRef target;
+  ExprId when;
+  SourceRange range;
+  std::string source;  // the condition's canonical source (lang/SPEC.md §8.11)
+};
 struct Cascade { ExprId pin = kNoExpr; std::vector<Escalate> stages; SourceRange range; };
 struct EnsembleClause {
   int64_t count = 0;

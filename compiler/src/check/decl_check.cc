@@ -308,7 +308,7 @@ void Checker::CheckRoute(size_t index) {
       ResolveTarget(st.target);
       ExpectBool(st.when, resp);
       info.cascade_cond_ids.push_back(static_cast<int>(ir_.cascade_sources.size()));
-      ir_.cascade_sources.push_back(ast::PrintExpr(p_, st.when));
+      ir_.cascade_sources.push_back(st.source);
     }
   }
   if (r.ensemble) {

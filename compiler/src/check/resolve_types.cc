@@ -13,6 +13,11 @@ void Checker::DeclareTypes() {
 }
 
 TypeId Checker::ResolveType(const ast::TypeExpr& t, const std::string& enum_name) {
+  // `?` marks a field as optional; inside a collection it would mean a
+  // missing element, which JSON inputs cannot express.
+  for (const ast::TypeExpr& arg : t.args)
+    if (arg.optional)
+      diags_.Error("E0104", arg.range, "`?` is allowed only on the outermost type of a field");
   switch (t.kind) {
     case ast::TypeExpr::Kind::kEnum: {
       EnumInfo info;
@@ -40,11 +45,15 @@ TypeId Checker::ResolveType(const ast::TypeExpr& t, const std::string& enum_name
     }
     case ast::TypeExpr::Kind::kNamed: break;
   }
+  if (t.name == "time") {
+    diags_.Error("E0104", t.range, "`time` cannot be written in a declaration; it is the type of `now` only");
+    return types_.Error();
+  }
   static const std::map<std::string, TypeId> kBuiltinTypes = {
-      {"bool", 1}, {"int", 2}, {"float", 3}, {"string", 4}, {"duration", 5}, {"time", 6}};
+      {"bool", 1}, {"int", 2}, {"float", 3}, {"string", 4}, {"duration", 5}};
   if (auto it = kBuiltinTypes.find(t.name); it != kBuiltinTypes.end()) return it->second;
   if (auto it = named_types_.find(t.name); it != named_types_.end()) return it->second;
-  std::vector<std::string> known = {"bool", "int", "float", "string", "duration", "time"};
+  std::vector<std::string> known = {"bool", "int", "float", "string", "duration"};
   for (const auto& [name, _] : named_types_) known.push_back(name);
   Unknown("E0104", t.range, "type", t.name, known);
   return types_.Error();

@@ -6,6 +6,10 @@
 namespace mixtral::codegen {
 
 void Lowerer::EmitCondition(ast::ExprId cond, const std::string& name) {
+  // Nothing cached for another function may leak in, even after a kernel
+  // whose lowering stopped half-way.
+  request_cache_.clear();
+  ctx_cache_.clear();
   auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy()}, false);
   auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
@@ -22,6 +26,8 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   const ast::Route& route = ir_.program.routes[route_index];
   if (route.rules.size() > 64)
     throw NotLowered("the JIT lowers routes of up to 64 rules", route.range);
+  request_cache_.clear();
+  ctx_cache_.clear();
   auto* i64 = b_.getInt64Ty();
   auto* ptr = b_.getPtrTy();
   auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, i64}, false);

@@ -68,6 +68,13 @@ class Driver {
     std::vector<ast::ImportDecl> imports(ir_->program.imports.begin() + first_import,
                                          ir_->program.imports.end());
     for (const ast::ImportDecl& imp : imports) {
+      if (fs::path(imp.path).is_absolute()) {
+        // A policy and its imports move together: paths are relative.
+        out_.diagnostics.Error("E0105", imp.range,
+                               "import `" + imp.path + "` is absolute; write it relative to this file");
+        ok = false;
+        continue;
+      }
       fs::path target = fs::path(path).parent_path() / imp.path;
       std::string tkey = fs::weakly_canonical(target).string();
       if (std::find(stack_.begin(), stack_.end(), tkey) != stack_.end()) {

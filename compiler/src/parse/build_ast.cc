@@ -299,7 +299,8 @@ class Builder {
         k.range = Range(x);
         if (x->PIN()) k.pin = Expr(x->expr());
         for (auto* st : x->escalateStage())
-          k.stages.push_back(ast::Escalate{TargetRef(st->targetRef()), Expr(st->expr()), Range(st)});
+          k.stages.push_back(ast::Escalate{TargetRef(st->targetRef()), Expr(st->expr()), Range(st),
+                                           CanonicalSource(st->expr())});
         Once(r, r.cascade, std::move(k), "cascade");
       } else if (auto* x = dynamic_cast<P::EnsembleClauseContext*>(item)) {
         ast::EnsembleClause e;
@@ -356,6 +357,50 @@ class Builder {
       }
     }
     p_->tests.push_back(std::move(t));
+  }
+
+  // Tokens as written, comments dropped, one space around binary operators,
+  // `?` and `:`, after `,` and after `not`; nothing else (SPEC §8.11).
+  static std::string CanonicalSource(antlr4::ParserRuleContext* root) {
+    std::vector<antlr4::tree::TerminalNode*> tokens;
+    std::vector<antlr4::tree::ParseTree*> pending{root};
+    while (!pending.empty()) {
+      antlr4::tree::ParseTree* node = pending.back();
+      pending.pop_back();
+      if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(node)) {
+        tokens.push_back(t);
+        continue;
+      }
+      for (auto it = node->children.rbegin(); it != node->children.rend(); ++it) pending.push_back(*it);
+    }
+    std::string out;
+    for (auto* t : tokens) {
+      std::string text = t->getText();
+      auto* parent = t->parent;
+      bool unary_minus = text == "-" && dynamic_cast<P::UnaryExprContext*>(parent);
+      bool prefix_not = text == "not" && dynamic_cast<P::NotExprContext*>(parent);
+      bool binary = !unary_minus && !prefix_not &&
+                    (dynamic_cast<P::CmpOpContext*>(parent) || dynamic_cast<P::AddOpContext*>(parent) ||
+                     dynamic_cast<P::MulOpContext*>(parent) || text == "and" || text == "or" ||
+                     ((text == "?" || text == ":") && dynamic_cast<P::ExprContext*>(parent)));
+      if (binary) {
+        // `not in` is one operator: a single space between its words.
+        if (text == "in" && out.size() >= 4 && out.compare(out.size() - 4, 4, "not ") == 0) {
+          out += "in ";
+          continue;
+        }
+        if (!out.empty() && out.back() != ' ') out += ' ';
+        out += text + " ";
+      } else if (prefix_not) {
+        out += "not ";
+      } else if (text == ",") {
+        out += ", ";
+      } else {
+        out += text;
+      }
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
   }
 
   // JSON text of a test's inline value; bare keys (`tier: "pro"`) get quoted.

@@ -73,6 +73,28 @@ class Listener : public antlr4::BaseErrorListener {
   Diagnostics* diags_;
 };
 
+// What is wrong with a string literal that the lexer could not take: a bad
+// escape, or no closing quote on its line.
+std::string StringProblem(std::string_view text, antlr4::Token* quote) {
+  size_t line_start = 0;
+  for (size_t line = 1; line < quote->getLine(); ++line) line_start = text.find('\n', line_start) + 1;
+  size_t pos = line_start;
+  for (size_t col = 0; col < quote->getCharPositionInLine() && pos < text.size(); ++pos)
+    if ((static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80) ++col;
+  for (size_t i = pos + 1; i < text.size() && text[i] != '\n'; ++i) {
+    if (text[i] == '"') break;
+    if (text[i] != '\\') continue;
+    char e = i + 1 < text.size() ? text[i + 1] : '\n';
+    if (std::string_view("\"\\/bfnrt").find(e) != std::string_view::npos) {
+      ++i;
+      continue;
+    }
+    if (e == 'u') return "malformed literal: `\\u` needs four hex digits";
+    return std::string("malformed literal: invalid escape `\\") + e + "` in a string";
+  }
+  return "malformed literal: unterminated string";
+}
+
 bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program* program,
                Diagnostics* diags) {
   size_t errors_before = diags->error_count();
@@ -99,8 +121,11 @@ bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program*
     if (t->getType() == mixtral_gen::MixtralLexer::BAD_CHAR) {
       SourceLoc at{static_cast<uint32_t>(t->getLine()),
                    static_cast<uint32_t>(t->getCharPositionInLine() + 1)};
-      std::string what = t->getText() == "\"" ? "unterminated string" : "invalid character `" + t->getText() + "`";
-      diags->Error("E0002", SourceRange{file, at, at}, what);
+      if (t->getText() == "\"") {
+        diags->Error("E0008", SourceRange{file, at, at}, StringProblem(text, t));
+      } else {
+        diags->Error("E0002", SourceRange{file, at, at}, "invalid character `" + t->getText() + "`");
+      }
       return false;
     }
   }

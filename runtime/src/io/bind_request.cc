@@ -49,47 +49,11 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
 
   const Schema& schema = policy.request;
   info.decision_id = DecisionId(schema, doc);
-  // Keys are unique, so members beyond the schema fields found are unknown;
-  // only then is it worth looking for which ones they are.
-  size_t known = 0;
-  for (const FieldInfo& field : schema.fields) {
-    known += doc.Find(field.name) != nullptr;
-  }
-  if (members->size() > known) {
-    // Unknown fields before missing ones: a misspelt name explains the
-    // "missing required field" that would otherwise be reported instead.
-    for (const auto& member : *members) {
-      if (schema.Find(member.first) >= 0) {
-        continue;
-      }
-      if (schema.closed || options.reject_unknown) {
-        return io::MakeError(io::Err::kUnknownField, root.Member(member.first).Render(),
-                             "unknown field");
-      }
-      ++info.unknown_fields;
-    }
-  }
-
-  const io::BindLimits limits{kMaxStringFieldBytes};
   BoundRequest bound;
-  bound.fields.resize(schema.fields.size());
-  for (size_t i = 0; i < schema.fields.size(); ++i) {
-    const FieldInfo& field = schema.fields[i];
-    const io::JsonValue* value = doc.Find(field.name);
-    // JSON null reads as absent (contract §4), so a default applies to it too.
-    if (value == nullptr || value->is_null()) {
-      if (field.default_value) {
-        bound.fields[i] = *field.default_value;
-      } else if (!field.optional) {
-        return io::MakeError(io::Err::kMissingField, root.Member(field.name).Render(),
-                             "missing required field");
-      }
-      continue;
-    }
-    if (auto err = io::BindValue(policy.types, field.type, *value, root.Member(field.name), limits,
-                                 &bound.fields[i])) {
-      return err;
-    }
+  if (auto err = io::BindObjectFields(policy.types, schema, doc, root, io::BindLimits{kMaxStringFieldBytes},
+                                      schema.closed || options.reject_unknown, {}, &info.unknown_fields,
+                                      &bound.fields)) {
+    return err;
   }
   *out = std::move(bound);
   return std::nullopt;

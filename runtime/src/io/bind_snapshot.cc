@@ -190,13 +190,13 @@ class SnapshotBinder {
 
   // The entry's "name", which every inventory and telemetry entry needs.
   std::optional<InputError> EntryName(const JsonValue& entry, const PathNode& path,
-                                      const std::string** name) {
+                                      const std::string** name, Err missing_code) {
     if (entry.as_object() == nullptr) {
       return Shape(path, "an object", entry);
     }
     const JsonValue* v = entry.Find("name");
     if (Absent(v)) {
-      return MakeError(Err::kSnapshotShape, path.Member("name").Render(), "missing target name");
+      return MakeError(missing_code, path.Member("name").Render(), "missing target name");
     }
     *name = v->as_string();
     if (*name == nullptr) {
@@ -217,11 +217,18 @@ class SnapshotBinder {
     for (size_t i = 0; i < entries->size(); ++i) {
       const PathNode at = path.Index(i);
       const std::string* name = nullptr;
-      if (auto err = EntryName((*entries)[i], at, &name)) {
+      if (auto err = EntryName((*entries)[i], at, &name, Err::kMissingField)) {
         return err;
       }
-      if (auto err = AddTarget(*name, BindLenient(policy_.attributes, (*entries)[i], at),
-                               at.Member("name"))) {
+      // Inventory entries are configuration: bound strictly, like requests
+      // (lang/SPEC.md §15.5); unknown attributes are ignored.
+      std::vector<Value> attributes;
+      uint64_t unknown = 0;
+      if (auto err = io::BindObjectFields(policy_.types, policy_.attributes, (*entries)[i], at, io::BindLimits{}, false,
+                                      "name", &unknown, &attributes)) {
+        return err;
+      }
+      if (auto err = AddTarget(*name, std::move(attributes), at.Member("name"))) {
         return err;
       }
     }
@@ -244,7 +251,7 @@ class SnapshotBinder {
       const PathNode at = path.Index(j);
       const JsonValue& entry = (*entries)[j];
       const std::string* name = nullptr;
-      if (auto err = EntryName(entry, at, &name)) {
+      if (auto err = EntryName(entry, at, &name, Err::kSnapshotShape)) {
         return err;
       }
       auto it = index_.find(*name);

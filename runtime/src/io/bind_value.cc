@@ -276,4 +276,41 @@ std::optional<InputError> BindValue(const TypeTable& types, TypeId type, const J
   return Binder(types, limits).Bind(type, json, path, out);
 }
 
+std::optional<InputError> BindObjectFields(const TypeTable& types, const Schema& schema,
+                                           const JsonValue& object, const PathNode& root,
+                                           const BindLimits& limits, bool reject_unknown,
+                                           std::string_view ignore, uint64_t* unknown,
+                                           std::vector<Value>* out) {
+  const JsonValue::Object* members = object.as_object();
+  if (members == nullptr) {
+    return MakeError(Err::kWrongType, root.Render(), std::string("expected an object, got ") + object.KindName());
+  }
+  // Unknown fields before missing ones: a misspelt name explains the
+  // "missing required field" that would otherwise be reported instead.
+  for (const auto& member : *members) {
+    if (schema.Find(member.first) >= 0 || member.first == ignore) continue;
+    if (reject_unknown) return MakeError(Err::kUnknownField, root.Member(member.first).Render(), "unknown field");
+    ++*unknown;
+  }
+  std::vector<Value> values(schema.fields.size());
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldInfo& field = schema.fields[i];
+    const JsonValue* value = object.Find(field.name);
+    // JSON null reads as absent (contract §4), so a default applies to it too.
+    if (value == nullptr || value->is_null()) {
+      if (field.default_value) {
+        values[i] = *field.default_value;
+      } else if (!field.optional) {
+        return MakeError(Err::kMissingField, root.Member(field.name).Render(), "missing required field");
+      }
+      continue;
+    }
+    if (auto err = BindValue(types, field.type, *value, root.Member(field.name), limits, &values[i])) {
+      return err;
+    }
+  }
+  *out = std::move(values);
+  return std::nullopt;
+}
+
 }  // namespace mixtral::io

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "io/json_doc.h"
 #include "io/json_path.h"
@@ -21,6 +23,16 @@ struct BindLimits {
 // be null, and callers decide what that means). On error *out is untouched.
 std::optional<InputError> BindValue(const TypeTable& types, TypeId type, const JsonValue& json,
                                     const PathNode& path, const BindLimits& limits, Value* out);
+
+// Binds the fields of a JSON object against a schema, strictly: a missing
+// required field is E1010, a wrong type E1012 (requests and inventory
+// entries). Members named in `ignore` are skipped; other unknown members are
+// E1011 when `reject_unknown`, else counted in *unknown.
+std::optional<InputError> BindObjectFields(const TypeTable& types, const Schema& schema,
+                                           const JsonValue& object, const PathNode& root,
+                                           const BindLimits& limits, bool reject_unknown,
+                                           std::string_view ignore, uint64_t* unknown,
+                                           std::vector<Value>* out);
 
 // "250ms", "30s", "5m", "1h", "1d" to milliseconds. Sets *overflow (and
 // returns nullopt) when the form is right but the value exceeds int64.
