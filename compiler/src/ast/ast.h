@@ -51,6 +51,7 @@ struct TypeExpr {
   Kind kind = Kind::kNamed;
   std::string name;                  // kNamed
   std::vector<std::string> members;  // kEnum
+  std::vector<SourceRange> member_ranges;
   std::vector<TypeExpr> args;        // kList/kSet: 1, kMap: 2
   bool optional = false;
   SourceRange range;

@@ -22,9 +22,11 @@ TypeId Checker::ResolveType(const ast::TypeExpr& t, const std::string& enum_name
     case ast::TypeExpr::Kind::kEnum: {
       EnumInfo info;
       info.name = enum_name;
-      for (const std::string& m : t.members) {
+      for (size_t i = 0; i < t.members.size(); ++i) {
+        const std::string& m = t.members[i];
         if (info.Find(m) >= 0) {
-          diags_.Error("E0101", t.range, "enum member `" + m + "` is listed twice");
+          diags_.Error("E0101", i < t.member_ranges.size() ? t.member_ranges[i] : t.range,
+                       "enum member `" + m + "` is listed twice");
           continue;
         }
         info.members.push_back(m);

@@ -82,7 +82,8 @@ LV Lowerer::TargetAge() {
   llvm::Value* now = CtxField(4, b_.getInt64Ty());
   llvm::Value* taken = CtxField(5, b_.getInt64Ty());
   llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
-  llvm::Value* delta = b_.CreateFDiv(b_.CreateSIToFP(b_.CreateSub(now, taken), b_.getDoubleTy()),
+  llvm::Value* gap = b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, now, taken);
+  llvm::Value* delta = b_.CreateFDiv(b_.CreateSIToFP(gap, b_.getDoubleTy()),
                                      llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
   llvm::Value* age = b_.CreateFAdd(age_s.value, delta);
   llvm::Value* zero = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
@@ -137,7 +138,9 @@ LV Lowerer::LowerRef(ast::ExprId id) {
     case RefKind::kSnapshotStale: {
       llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
       llvm::Value* age = b_.CreateFDiv(
-          b_.CreateSIToFP(b_.CreateSub(CtxField(4, b_.getInt64Ty()), CtxField(5, b_.getInt64Ty())), b_.getDoubleTy()),
+          b_.CreateSIToFP(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, CtxField(4, b_.getInt64Ty()),
+                                                   CtxField(5, b_.getInt64Ty())),
+                          b_.getDoubleTy()),
           llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
       if (ref.kind == RefKind::kSnapshotAge) return LV{has_taken, age, Rep::kFloat};
       double bound = static_cast<double>(policy_.stale_after_ms.value_or(0)) / 1000.0;

@@ -209,7 +209,8 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
         // An unknown age counts as stale, as for targets (contract §3).
         return ref.kind == RefKind::kSnapshotStale ? Value::Bool(true) : Value::Missing();
       }
-      double age = static_cast<double>(ctx.now_ms - *ctx.snapshot->taken_at_ms) / 1000.0;
+      // Saturating: exact whenever the gap fits in int64, and defined when not.
+      double age = static_cast<double>(SatSub(ctx.now_ms, *ctx.snapshot->taken_at_ms)) / 1000.0;
       if (ref.kind == RefKind::kSnapshotAge) return Value::Float(age);
       return Value::Bool(age >= static_cast<double>(p.stale_after_ms.value_or(0)) / 1000.0);
     }
@@ -246,7 +247,7 @@ std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const 
 std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t) {
   std::optional<double> age_s = EntryAgeS(*ctx.policy, *ctx.ir, t);
   if (!age_s || !ctx.snapshot || !ctx.snapshot->taken_at_ms) return std::nullopt;
-  double age = *age_s + static_cast<double>(ctx.now_ms - *ctx.snapshot->taken_at_ms) / 1000.0;
+  double age = *age_s + static_cast<double>(SatSub(ctx.now_ms, *ctx.snapshot->taken_at_ms)) / 1000.0;
   if (std::isnan(age)) return std::nullopt;
   return age < 0 ? 0.0 : age;
 }

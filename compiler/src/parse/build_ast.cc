@@ -183,7 +183,10 @@ class Builder {
     auto* base = ctx->baseType();
     if (auto* e = dynamic_cast<P::EnumTypeContext*>(base)) {
       t.kind = ast::TypeExpr::Kind::kEnum;
-      for (auto* id : e->ident()) t.members.push_back(id->getText());
+      for (auto* id : e->ident()) {
+        t.members.push_back(id->getText());
+        t.member_ranges.push_back(Range(id));
+      }
     } else if (auto* l = dynamic_cast<P::ListTypeContext*>(base)) {
       t.kind = ast::TypeExpr::Kind::kList;
       t.args.push_back(Type(l->typeExpr()));

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ bool Precheck(uint32_t file, std::string_view text, Diagnostics* diags) {
                  "invalid UTF-8 at byte offset " + std::to_string(*bad));
     return false;
   }
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    diags->Error("E0002", At(file, text, 0),
+                 "invalid character: a UTF-8 byte order mark (save the file without it)");
+    return false;
+  }
   // Only brackets make the parser recurse (operator chains are loops in the
   // grammar), so counting them bounds its stack.
   std::vector<char> closers;
@@ -55,14 +61,24 @@ bool Precheck(uint32_t file, std::string_view text, Diagnostics* diags) {
       while (i < text.size() && text[i] != '\n') ++i;
       continue;
     }
-    if (c == '(' || c == '[' || c == '{') {
-      closers.push_back(c == '(' ? ')' : c == '[' ? ']' : '}');
+    // `<` opens a type argument after list, set or map, and recurses too.
+    bool type_open = false;
+    if (c == '<') {
+      size_t j = i;
+      while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
+      size_t k = j;
+      while (k > 0 && (std::isalnum(static_cast<unsigned char>(text[k - 1])) || text[k - 1] == '_')) --k;
+      std::string_view word = text.substr(k, j - k);
+      type_open = word == "list" || word == "set" || word == "map";
+    }
+    if (c == '(' || c == '[' || c == '{' || type_open) {
+      closers.push_back(c == '(' ? ')' : c == '[' ? ']' : c == '{' ? '}' : '>');
       if (closers.size() > static_cast<size_t>(kMaxNesting)) {
         diags->Error("E0006", At(file, text, i),
                      "nesting is deeper than " + std::to_string(kMaxNesting) + " levels");
         return false;
       }
-    } else if ((c == ')' || c == ']' || c == '}') && !closers.empty() && closers.back() == c) {
+    } else if ((c == ')' || c == ']' || c == '}' || c == '>') && !closers.empty() && closers.back() == c) {
       closers.pop_back();  // unbalanced closers are the parser's to report
     }
   }
