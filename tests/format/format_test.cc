@@ -307,7 +307,7 @@ TEST_CASE("a file that does not parse gets located diagnostics and no text") {
   const Case cases[] = {
       {"syntax error", "policy p version \"1\"\nroute r {\n  require a:\n}\n", "E0001", 4, 1},
       {"invalid character", "policy p version \"1\"\nlet x = 1 $\n", "E0002", 2, 11},
-      {"unterminated string", "let x = \"abc\n", "E0002", 1, 9},
+      {"unterminated string", "let x = \"abc\n", "E0008", 1, 9},
       {"invalid UTF-8", "let x = 1\n# \xff\n", "E0003", 2, 3},
       {"spaces in a dashed target name", "target gpu - eu { k: 1 }\n", "E0009", 1, 8},
       {"nesting too deep", "let x = " + std::string(300, '(') + "1" + std::string(300, ')'),
