@@ -145,8 +145,9 @@ int main(int argc, char** argv) {
     if (line.empty()) continue;
     json r = json::parse(line);
     reqs.push_back(Request{Lookup<Tier>(r["tier"], kTiers), Lookup<Jur>(r["jurisdiction"], kJurs),
-                           Lookup<Class>(r["data_class"], kClasses), Lookup<Family>(r["model_family"], kFamilies),
-                           r["latency_budget_ms"], r["tokens"]});
+                           Lookup<Class>(r["data_class"], kClasses),
+                           Lookup<Family>(r["model_family"], kFamilies), r["latency_budget_ms"],
+                           r["tokens"]});
   }
   // Verify against the reference answers before timing anything.
   size_t mismatches = 0, i = 0;
@@ -158,7 +159,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> picks;
     for (int k = 0; k < d.count; ++k) picks.push_back(names[d.picks[k]]);
     bool ok = e["outcome"] == (d.count ? "routed" : "rejected");
-    if (d.count) ok = ok && e["target"] == picks[0] && e["fallbacks"] == std::vector<std::string>(picks.begin() + 1, picks.end());
+    if (d.count)
+      ok = ok && e["target"] == picks[0] &&
+           e["fallbacks"] == std::vector<std::string>(picks.begin() + 1, picks.end());
     mismatches += !ok;
   }
   const size_t n = reqs.size();
@@ -189,12 +192,13 @@ int main(int argc, char** argv) {
     batch.push_back(std::chrono::duration<double, std::nano>(Clock::now() - a).count() / 100.0);
   }
   if (as_json) {
-    std::printf("{\"engine\":\"floor\",\"decisions\":%zu,\"mismatches\":%zu,\"batch100_median_ns\":%.1f,"
-                "\"decisions_per_s\":%.0f}\n",
-                n, mismatches, Median(batch), per_s);
+    std::printf(
+        "{\"engine\":\"floor\",\"decisions\":%zu,\"mismatches\":%zu,\"batch100_median_ns\":%.1f,"
+        "\"decisions_per_s\":%.0f}\n",
+        n, mismatches, Median(batch), per_s);
   } else {
-    std::printf("floor: %zu decisions, %zu mismatches, batch100 median %.1f ns, %.0f decisions/s\n", n, mismatches,
-                Median(batch), per_s);
+    std::printf("floor: %zu decisions, %zu mismatches, batch100 median %.1f ns, %.0f decisions/s\n",
+                n, mismatches, Median(batch), per_s);
   }
   return mismatches ? 1 : 0;
 }

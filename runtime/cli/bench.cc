@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include "args.h"
+#include "bench_compare.h"
 #include "common.h"
 #include "mixtral/runtime/inputs.h"
-#include "bench_compare.h"
 
 namespace mixtral::cli {
 namespace {
@@ -24,7 +24,8 @@ using Clock = std::chrono::steady_clock;
 bool SameAsCompact(const Decision& d, const CompactDecision& c, const BoundSnapshot& s) {
   if (d.outcome != c.outcome) return false;
   if (c.outcome == Outcome::kRejected)
-    return d.reject && c.reject_reason && d.reject->status == c.reject_status && d.reject->reason == *c.reject_reason;
+    return d.reject && c.reject_reason && d.reject->status == c.reject_status &&
+           d.reject->reason == *c.reject_reason;
   if (!d.target || c.target < 0 || *d.target != s.targets[c.target].name) return false;
   if (d.fallbacks.size() != c.fallback_count) return false;
   for (size_t k = 0; k < c.fallback_count; ++k)
@@ -65,13 +66,15 @@ long PeakRssKib() {
 }  // namespace
 
 int BenchCommand(int argc, char** argv) {
-  Args args({"--policy", "--requests", "--telemetry", "--inventory", "--now", "--engine", "--expected"},
-            {"--json", "--no-fallback"});
+  Args args(
+      {"--policy", "--requests", "--telemetry", "--inventory", "--now", "--engine", "--expected"},
+      {"--json", "--no-fallback"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral bench: " << *err << "\n" << kUsageText;
     return kUsage;
   }
-  if (!args.Get("--policy") || !args.Get("--requests") || !args.Get("--telemetry") || !args.positional().empty()) {
+  if (!args.Get("--policy") || !args.Get("--requests") || !args.Get("--telemetry") ||
+      !args.positional().empty()) {
     std::cerr << kUsageText;
     return kUsage;
   }
@@ -80,7 +83,9 @@ int BenchCommand(int argc, char** argv) {
   auto policy = CompileReporting(*args.Get("--policy"), false);
   if (!policy) return kUserError;
   Engine engine;
-  if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), policy, &engine); rc != kOk) return rc;
+  if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), policy, &engine);
+      rc != kOk)
+    return rc;
   double compile_cold_ms = Ns(Clock::now() - t0) / 1e6;
   // Cached: the same source again in this process.
   t0 = Clock::now();
@@ -103,7 +108,8 @@ int BenchCommand(int argc, char** argv) {
   std::optional<std::string_view> inv;
   if (inventory) inv = *inventory;
   if (auto err = BindSnapshotJson(*policy, *telemetry, inv, &snapshot)) {
-    std::cerr << *args.Get("--telemetry") << ": error[" << err->code << "]: " << err->ToString() << "\n";
+    std::cerr << *args.Get("--telemetry") << ": error[" << err->code << "]: " << err->ToString()
+              << "\n";
     return kUserError;
   }
   int64_t now = 0;
@@ -126,7 +132,8 @@ int BenchCommand(int argc, char** argv) {
   std::vector<BoundRequest> requests(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     if (auto err = BindRequestJson(*policy, lines[i], RequestBindOptions{}, &requests[i])) {
-      std::cerr << *args.Get("--requests") << ":" << i + 1 << ": error[" << err->code << "]: " << err->ToString() << "\n";
+      std::cerr << *args.Get("--requests") << ":" << i + 1 << ": error[" << err->code
+                << "]: " << err->ToString() << "\n";
       return kUserError;
     }
   }
@@ -226,26 +233,28 @@ int BenchCommand(int argc, char** argv) {
   std::ostringstream js;
   js << std::fixed << std::setprecision(1) << "{\"engine\":\"" << (engine.jit ? "jit" : "interp")
      << "\",\"decisions\":" << n << ",\"mismatches\":" << mismatches
-     << ",\"median_ns\":" << Percentile(per_call, 0.5) << ",\"p99_ns\":" << Percentile(per_call, 0.99)
+     << ",\"median_ns\":" << Percentile(per_call, 0.5)
+     << ",\"p99_ns\":" << Percentile(per_call, 0.99)
      << ",\"batch100_median_ns\":" << Percentile(batch, 0.5)
      << ",\"explain_batch100_median_ns\":" << Percentile(batch_explain, 0.5)
-     << ",\"json_median_ns\":" << Percentile(json_ns, 0.5) << ",\"decisions_per_s\":" << std::setprecision(0)
-     << decisions_per_s << std::setprecision(3) << ",\"compile_cold_ms\":" << compile_cold_ms
-     << ",\"compile_cached_ms\":" << compile_cached_ms << ",\"peak_rss_kib\":" << rss << "}";
+     << ",\"json_median_ns\":" << Percentile(json_ns, 0.5)
+     << ",\"decisions_per_s\":" << std::setprecision(0) << decisions_per_s << std::setprecision(3)
+     << ",\"compile_cold_ms\":" << compile_cold_ms << ",\"compile_cached_ms\":" << compile_cached_ms
+     << ",\"peak_rss_kib\":" << rss << "}";
   if (args.Has("--json")) {
     std::cout << js.str() << "\n";
   } else {
     std::cout << "engine            " << (engine.jit ? "jit" : "interp")
               << (compact ? " (compact decisions)" : "") << "\n"
               << "decisions         " << n << " (mismatches: " << mismatches << ")\n"
-              << std::setprecision(1) << "per call          median " << Percentile(per_call, 0.5) << " ns, p99 "
-              << Percentile(per_call, 0.99) << " ns\n"
-              << "batch of 100      " << Percentile(batch, 0.5) << " ns/decision (explained: "
-              << Percentile(batch_explain, 0.5) << ")\n"
+              << std::setprecision(1) << "per call          median " << Percentile(per_call, 0.5)
+              << " ns, p99 " << Percentile(per_call, 0.99) << " ns\n"
+              << "batch of 100      " << Percentile(batch, 0.5)
+              << " ns/decision (explained: " << Percentile(batch_explain, 0.5) << ")\n"
               << "JSON to JSON      " << Percentile(json_ns, 0.5) << " ns\n"
               << std::setprecision(0) << "throughput        " << decisions_per_s << " decisions/s\n"
-              << std::setprecision(2) << "compile           " << compile_cold_ms << " ms cold, " << compile_cached_ms
-              << " ms again in-process\n"
+              << std::setprecision(2) << "compile           " << compile_cold_ms << " ms cold, "
+              << compile_cached_ms << " ms again in-process\n"
               << "peak RSS          " << rss << " KiB\n";
   }
   return mismatches ? kUserError : kOk;

@@ -16,7 +16,8 @@ bool MatchesExpected(const Decision& d, const std::string& expected_json_line) {
       const nlohmann::json& removed = got["explain"]["removed"];
       if (!removed.is_object() || removed.size() != value.size()) return false;
       for (const auto& [target, rule] : value.items()) {
-        if (!removed.contains(target) || removed[target].empty() || removed[target][0] != rule) return false;
+        if (!removed.contains(target) || removed[target].empty() || removed[target][0] != rule)
+          return false;
       }
       continue;
     }

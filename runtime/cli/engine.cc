@@ -19,7 +19,8 @@ int PrepareEngine(const std::optional<std::string>& engine_flag, bool no_fallbac
     return kUsage;
   }
   if (!JitAvailable()) {
-    std::cerr << "mixtral: --engine jit: this build has no JIT (configured with MIXTRAL_ENABLE_JIT=OFF)\n";
+    std::cerr << "mixtral: --engine jit: this build has no JIT (configured with "
+                 "MIXTRAL_ENABLE_JIT=OFF)\n";
     return kUsage;
   }
   std::string error;

@@ -54,8 +54,14 @@ int Prepare(const Args& args, Setup* s) {
   }
   std::optional<std::string_view> inv_view;
   if (inventory) inv_view = *inventory;
-  if (auto err = BindSnapshotJson(*s->policy, *telemetry, inv_view, &s->snapshot)) {
-    std::cerr << *args.Get("--telemetry") << ": error[" << err->code << "]: " << err->ToString() << "\n";
+  SnapshotBindOptions strict;
+  strict.reject_unknown = true;
+  if (auto err = BindSnapshotJson(*s->policy, *telemetry, inv_view, &s->snapshot, strict)) {
+    // An error inside --inventory's entries is reported against that file.
+    const std::string file = err->path.rfind("inventory", 0) == 0 && args.Get("--inventory")
+                                 ? *args.Get("--inventory")
+                                 : *args.Get("--telemetry");
+    std::cerr << file << ": error[" << err->code << "]: " << err->ToString() << "\n";
     return kUserError;
   }
   if (auto now = args.Get("--now")) {
@@ -63,7 +69,7 @@ int Prepare(const Args& args, Setup* s) {
     if (!ms) {
       std::cerr << "mixtral eval: --now " << *now
                 << " is neither RFC3339 (2026-11-27T10:00:00Z) nor epoch milliseconds\n";
-      return kUserError;
+      return kUsage;
     }
     s->now_ms = *ms;
   } else if (s->snapshot.taken_at_ms) {
@@ -85,7 +91,9 @@ int Prepare(const Args& args, Setup* s) {
     s->options.route = *route;
   }
   s->options.explain = !args.Has("--no-explain");
-  if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), s->policy, &s->engine); rc != kOk)
+  if (int rc =
+          PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), s->policy, &s->engine);
+      rc != kOk)
     return rc;
   EngineSetSnapshot(s->engine, s->snapshot);
   return kOk;
@@ -94,7 +102,8 @@ int Prepare(const Args& args, Setup* s) {
 }  // namespace
 
 int EvalCommand(int argc, char** argv) {
-  Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route", "--now", "--engine"},
+  Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route",
+             "--now", "--engine"},
             {"--no-explain", "--json", "--trace", "--no-fallback"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral eval: " << *err << "\n" << kUsageText;
@@ -142,7 +151,8 @@ int EvalCommand(int argc, char** argv) {
     Decision d;
     InputError error;
     if (!decide(*text, &d, &error)) {
-      std::cerr << (*path == "-" ? "<stdin>" : *path) << ": error[" << error.code << "]: " << error.ToString() << "\n";
+      std::cerr << (*path == "-" ? "<stdin>" : *path) << ": error[" << error.code
+                << "]: " << error.ToString() << "\n";
       return kUserError;
     }
     std::cout << DecisionToJson(d, /*pretty=*/!args.Has("--json")) << "\n";

@@ -19,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsageText =
-    "usage: mixtral test FILE|DIR... [--min-coverage PERCENT] [--engine jit|interp] [--no-fallback]\n";
+    "usage: mixtral test FILE|DIR... [--min-coverage PERCENT] [--engine jit|interp] "
+    "[--no-fallback]\n";
 
 // A rule is covered once some case saw it pass and some case saw it fail.
 struct RuleSeen {
@@ -29,7 +30,8 @@ struct RuleSeen {
 
 class CoverageSink : public TraceSink {
  public:
-  explicit CoverageSink(std::map<std::pair<std::string, std::string>, RuleSeen>* seen) : seen_(seen) {}
+  explicit CoverageSink(std::map<std::pair<std::string, std::string>, RuleSeen>* seen)
+      : seen_(seen) {}
   void OnRule(const TraceEvent& e) override {
     auto it = seen_->find({e.route, e.rule});
     if (it == seen_->end()) return;
@@ -60,8 +62,10 @@ std::vector<std::string> CollectFiles(const std::vector<std::string>& paths, boo
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".mxl") found.push_back(it->path().string());
+      for (auto it = fs::recursive_directory_iterator(p, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".mxl")
+          found.push_back(it->path().string());
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
@@ -79,7 +83,8 @@ std::string Where(const std::string& file, const SourceRange& r) {
 }
 
 // The JSON of a test input: inline, or a fixture file beside the policy.
-std::optional<std::string> Fixture(const std::string& policy_path, const std::optional<std::string>& json,
+std::optional<std::string> Fixture(const std::string& policy_path,
+                                   const std::optional<std::string>& json,
                                    const std::optional<std::string>& file, std::string* error) {
   if (json) return json;
   if (!file) return std::nullopt;
@@ -138,7 +143,8 @@ int TestCommand(int argc, char** argv) {
       continue;
     }
     Engine engine;
-    if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), policy, &engine); rc != kOk) {
+    if (int rc = PrepareEngine(args.Get("--engine"), args.Has("--no-fallback"), policy, &engine);
+        rc != kOk) {
       if (rc == kUsage) return rc;
       ++failed;
       std::cout << "FAIL " << path << ": the policy does not compile for this engine\n";
@@ -162,15 +168,20 @@ int TestCommand(int argc, char** argv) {
       if (error.empty()) {
         RequestBindOptions bind;
         bind.reject_unknown = true;
-        if (auto e = BindRequestJson(*policy, *request, bind, &bound_request)) error = "error[" + e->code + "]: " + e->ToString();
+        if (auto e = BindRequestJson(*policy, *request, bind, &bound_request))
+          error = "error[" + e->code + "]: " + e->ToString();
       }
       if (error.empty()) {
-        if (auto e = BindSnapshotJson(*policy, *snapshot, std::nullopt, &bound_snapshot))
+        SnapshotBindOptions strict;
+        strict.reject_unknown = true;  // typos in fixtures should fail loudly
+        if (auto e = BindSnapshotJson(*policy, *snapshot, std::nullopt, &bound_snapshot, strict))
           error = "telemetry: error[" + e->code + "]: " + e->ToString();
       }
       if (error.empty()) {
         now = t.now ? ParseTime(*t.now) : bound_snapshot.taken_at_ms;
-        if (!now) error = t.now ? "`now` is not RFC3339 or epoch milliseconds" : "the snapshot has no taken_at and the test gives no `now`";
+        if (!now)
+          error = t.now ? "`now` is not RFC3339 or epoch milliseconds"
+                        : "the snapshot has no taken_at and the test gives no `now`";
       }
       if (error.empty() && t.route &&
           std::find(policy->routes.begin(), policy->routes.end(), *t.route) == policy->routes.end())
@@ -184,7 +195,8 @@ int TestCommand(int argc, char** argv) {
         Decision d = EngineEvaluate(engine, bound_request, bound_snapshot, *now, options);
         results = CheckExpectations(*policy, i, d);
       }
-      bool pass = error.empty() && std::all_of(results.begin(), results.end(), [](const ExpectResult& r) { return r.pass; });
+      bool pass = error.empty() && std::all_of(results.begin(), results.end(),
+                                               [](const ExpectResult& r) { return r.pass; });
       (pass ? passed : failed)++;
       std::cout << (pass ? "PASS " : "FAIL ") << path << ": " << t.name << "\n";
       if (!error.empty()) std::cout << "  " << Where(path, t.range) << ": " << error << "\n";
@@ -197,15 +209,20 @@ int TestCommand(int argc, char** argv) {
     for (const auto& [key, s] : seen) {
       ++rules_total;
       if (s.passed && s.failed) continue;
-      std::string why = !s.passed && !s.failed ? "never evaluated" : !s.passed ? "never passed" : "never failed";
+      std::string why = !s.passed && !s.failed ? "never evaluated"
+                        : !s.passed            ? "never passed"
+                                               : "never failed";
       uncovered.push_back(Uncovered{path, key.first, key.second, why});
     }
   }
-  double coverage = rules_total ? 100.0 * static_cast<double>(rules_total - uncovered.size()) / rules_total : 100.0;
+  double coverage = rules_total
+                        ? 100.0 * static_cast<double>(rules_total - uncovered.size()) / rules_total
+                        : 100.0;
   std::cout << "rule coverage: " << (rules_total - uncovered.size()) << "/" << rules_total << " ("
             << std::fixed << std::setprecision(1) << coverage << "%)\n";
   for (const Uncovered& u : uncovered)
-    std::cout << "  uncovered: " << u.file << " " << u.route << "." << u.rule << " (" << u.why << ")\n";
+    std::cout << "  uncovered: " << u.file << " " << u.route << "." << u.rule << " (" << u.why
+              << ")\n";
   std::cout << passed << " passed, " << failed << " failed\n";
   if (coverage + 1e-9 < min_coverage) {
     std::cerr << "mixtral test: rule coverage " << std::fixed << std::setprecision(1) << coverage

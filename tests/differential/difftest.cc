@@ -54,9 +54,11 @@ bool ParseArgs(int argc, char** argv, Args* a) {
 void Report(const mixtral::difftest::GeneratedCase& c, size_t input, const std::string& what,
             const mixtral::Decision& interp, const mixtral::Decision& jit) {
   std::cerr << "MISMATCH (" << what << ") on input " << input << "\n--- policy\n"
-            << c.policy << "--- request\n" << c.requests[input] << "\n--- snapshot\n"
+            << c.policy << "--- request\n"
+            << c.requests[input] << "\n--- snapshot\n"
             << c.snapshots[input] << "\n--- now_ms " << c.now_ms[input] << "\n--- interpreter\n"
-            << mixtral::DecisionToJson(interp) << "\n--- jit\n" << mixtral::DecisionToJson(jit) << "\n";
+            << mixtral::DecisionToJson(interp) << "\n--- jit\n"
+            << mixtral::DecisionToJson(jit) << "\n";
 }
 
 }  // namespace
@@ -64,7 +66,8 @@ void Report(const mixtral::difftest::GeneratedCase& c, size_t input, const std::
 int main(int argc, char** argv) {
   Args args;
   if (!ParseArgs(argc, argv, &args)) {
-    std::cerr << "usage: mixtral_difftest [--policies N] [--inputs N] [--seed S] [--jit-only] [--no-fallback]\n";
+    std::cerr << "usage: mixtral_difftest [--policies N] [--inputs N] [--seed S] [--jit-only] "
+                 "[--no-fallback]\n";
     return 2;
   }
   if (!mixtral::JitAvailable()) {
@@ -87,7 +90,8 @@ int main(int argc, char** argv) {
     mixtral::CompileResult cr = mixtral::CompileSource("gen.mxl", c.policy);
     if (!cr.policy) {
       std::cerr << "generator bug: policy " << p << " does not compile:\n" << c.policy;
-      for (const auto& d : cr.diagnostics.Sorted()) std::cerr << mixtral::RenderDiagnostic(d, cr.sources);
+      for (const auto& d : cr.diagnostics.Sorted())
+        std::cerr << mixtral::RenderDiagnostic(d, cr.sources);
       return 3;
     }
     mixtral::JitCompileOptions jopts;
@@ -95,7 +99,8 @@ int main(int argc, char** argv) {
     mixtral::JitCompileResult jr = mixtral::CompileJit(session, cr.policy, jopts);
     if (!jr.policy) {
       std::cerr << "policy " << p << ": the JIT refused it: " << jr.error << "\n" << c.policy;
-      for (const auto& [range, what] : jr.not_lowered) std::cerr << "  " << range.begin.line << ": " << what << "\n";
+      for (const auto& [range, what] : jr.not_lowered)
+        std::cerr << "  " << range.begin.line << ": " << what << "\n";
       return 1;
     }
     mixtral::JitFrame frame;
@@ -120,9 +125,10 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::cout << "differential: " << args.policies << " policies x " << args.inputs << " inputs, seed " << args.seed
-            << (args.no_fallback ? ", --no-fallback" : "") << ": " << pairs << " comparisons, " << mismatches
-            << " mismatches, " << bad_inputs << " unbindable inputs\n";
+  std::cout << "differential: " << args.policies << " policies x " << args.inputs
+            << " inputs, seed " << args.seed << (args.no_fallback ? ", --no-fallback" : "") << ": "
+            << pairs << " comparisons, " << mismatches << " mismatches, " << bad_inputs
+            << " unbindable inputs\n";
   std::cout << "construct histogram (policies using it):\n";
   bool rare = false;
   for (const auto& [construct, count] : gen.histogram()) {

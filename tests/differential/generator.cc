@@ -14,13 +14,15 @@ const char* kCmp[] = {"==", "!=", "<", "<=", ">", ">="};
 }  // namespace
 
 std::string Generator::IntLiteral() {
-  static const char* kInts[] = {"0", "1", "-1", "2", "7", "64", "100", "9223372036854775807",
-                                "-9223372036854775808", "3", "30"};
+  static const char* kInts[] = {
+      "0", "1", "-1", "2", "7", "64", "100", "9223372036854775807", "-9223372036854775808",
+      "3", "30"};
   return kInts[Pick(11)];
 }
 
 std::string Generator::FloatLiteral() {
-  static const char* kFloats[] = {"0.0", "-0.0", "0.5", "1.5", "30.0", "1e308", "-1e308", "0.1", "2.5", "100.0"};
+  static const char* kFloats[] = {"0.0",   "-0.0",   "0.5", "1.5", "30.0",
+                                  "1e308", "-1e308", "0.1", "2.5", "100.0"};
   return kFloats[Pick(10)];
 }
 
@@ -53,24 +55,28 @@ std::string Generator::NumExpr(int depth, bool per_target, bool want_int) {
     std::string lhs = NumExpr(depth - 1, per_target, want_int);
     std::string rhs = NumExpr(depth - 1, per_target, want_int);
     // A literal zero divisor is a compile error (E0305): divide by an input instead.
-    if ((op == "/" || op == "%") && (rhs == "0" || rhs == "0.0" || rhs == "-0.0")) rhs = want_int ? "request.i1" : "request.f1";
+    if ((op == "/" || op == "%") && (rhs == "0" || rhs == "0.0" || rhs == "-0.0"))
+      rhs = want_int ? "request.i1" : "request.f1";
     return "(" + lhs + " " + op + " " + rhs + ")";
   }
   if (choice == 4) {
     Use("ternary");
-    return "(" + BoolExpr(depth - 1, per_target) + " ? " + NumExpr(depth - 1, per_target, want_int) + " : " +
+    return "(" + BoolExpr(depth - 1, per_target) + " ? " +
+           NumExpr(depth - 1, per_target, want_int) + " : " +
            NumExpr(depth - 1, per_target, want_int) + ")";
   }
   if (choice == 5) {
     const char* fns[] = {"min", "max"};
     std::string fn = fns[Pick(2)];
     Use("builtin " + fn);
-    return fn + "(" + NumExpr(depth - 1, per_target, want_int) + ", " + NumExpr(depth - 1, per_target, want_int) + ")";
+    return fn + "(" + NumExpr(depth - 1, per_target, want_int) + ", " +
+           NumExpr(depth - 1, per_target, want_int) + ")";
   }
   if (choice == 6) {
     Use("builtin clamp");
-    return "clamp(" + NumExpr(depth - 1, per_target, want_int) + ", " + NumExpr(depth - 1, per_target, want_int) +
-           ", " + NumExpr(depth - 1, per_target, want_int) + ")";
+    return "clamp(" + NumExpr(depth - 1, per_target, want_int) + ", " +
+           NumExpr(depth - 1, per_target, want_int) + ", " +
+           NumExpr(depth - 1, per_target, want_int) + ")";
   }
   if (choice == 7) {
     Use("builtin abs");
@@ -91,7 +97,8 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
       bool as_int = Pick(2);
       Use(as_int ? "compare int" : "compare float");
       // Mixing an int and a float side exercises the int-to-double rule.
-      return NumExpr(depth - 1, per_target, as_int) + " " + kCmp[Pick(6)] + " " + NumExpr(depth - 1, per_target, Pick(2));
+      return NumExpr(depth - 1, per_target, as_int) + " " + kCmp[Pick(6)] + " " +
+             NumExpr(depth - 1, per_target, Pick(2));
     }
     case 1:
       if (per_target) {
@@ -145,7 +152,8 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
       return std::string("request.family == ") + kCaps[Pick(4)];
     case 4:
       Use("and");
-      return "(" + BoolExpr(depth - 1, per_target) + " and " + BoolExpr(depth - 1, per_target) + ")";
+      return "(" + BoolExpr(depth - 1, per_target) + " and " + BoolExpr(depth - 1, per_target) +
+             ")";
     case 5:
       Use("or");
       return "(" + BoolExpr(depth - 1, per_target) + " or " + BoolExpr(depth - 1, per_target) + ")";
@@ -154,8 +162,8 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
       return "not " + BoolExpr(depth - 1, per_target);
     case 7:
       Use("ternary");
-      return "(" + BoolExpr(depth - 1, per_target) + " ? " + BoolExpr(depth - 1, per_target) + " : " +
-             BoolExpr(depth - 1, per_target) + ")";
+      return "(" + BoolExpr(depth - 1, per_target) + " ? " + BoolExpr(depth - 1, per_target) +
+             " : " + BoolExpr(depth - 1, per_target) + ")";
     default:
       Use("compare float");
       return NumExpr(depth - 1, per_target, false) + " " + kCmp[Pick(6)] + " " + FloatLiteral();
@@ -164,10 +172,13 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
 
 std::string Generator::Request(int index) {
   std::ostringstream r;
-  static const char* kI[] = {"0", "1", "-1", "7", "100", "9223372036854775807", "-9223372036854775808", "42", "-5"};
-  static const char* kF[] = {"0.0", "-0.0", "1.5", "1e308", "-1e308", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "0.1", "29.999", "30"};
-  r << "{\"id\":\"r" << index << "\",\"tier\":\"" << kTiers[Pick(3)] << "\",\"family\":\"" << kCaps[Pick(4)]
-    << "\",\"i1\":" << kI[Pick(9)] << ",\"f1\":" << kF[Pick(11)] << ",\"b1\":" << (Pick(2) ? "true" : "false");
+  static const char* kI[] = {
+      "0", "1", "-1", "7", "100", "9223372036854775807", "-9223372036854775808", "42", "-5"};
+  static const char* kF[] = {"0.0",          "-0.0",          "1.5", "1e308",  "-1e308", "\"NaN\"",
+                             "\"Infinity\"", "\"-Infinity\"", "0.1", "29.999", "30"};
+  r << "{\"id\":\"r" << index << "\",\"tier\":\"" << kTiers[Pick(3)] << "\",\"family\":\""
+    << kCaps[Pick(4)] << "\",\"i1\":" << kI[Pick(9)] << ",\"f1\":" << kF[Pick(11)]
+    << ",\"b1\":" << (Pick(2) ? "true" : "false");
   if (Pick(3)) r << ",\"i2\":" << kI[Pick(9)];
   int f2 = Pick(4);
   if (f2 == 1) r << ",\"f2\":null";
@@ -183,9 +194,11 @@ std::string Generator::TelemetryEntry(const std::string& name) {
   static const char* kF[] = {"0.0", "-0.0", "12.5", "300.0", "\"NaN\"", "0.95", "1e308", "64.0"};
   auto field = [&](const char* key, const std::string& value) {
     int r = Pick(100);
-    if (r < 12) return;                               // missing
-    if (r < 15) e << ",\"" << key << "\":\"oops\"";  // wrong type: becomes missing
-    else e << ",\"" << key << "\":" << value;
+    if (r < 12) return;  // missing
+    if (r < 15)
+      e << ",\"" << key << "\":\"oops\"";  // wrong type: becomes missing
+    else
+      e << ",\"" << key << "\":" << value;
   };
   field("healthy", Pick(5) ? "true" : "false");
   field("p95", kF[Pick(8)]);
@@ -207,9 +220,10 @@ std::string Generator::Snapshot(int64_t* now) {
   if (!Chance(5)) s << "\"taken_at\":" << taken << ",";
   s << "\"inventory\":[";
   for (int i = 0; i < inventory_targets_; ++i) {
-    s << (i ? "," : "") << "{\"name\":\"inv" << i << "\",\"kind\":\"" << kKinds[Pick(4)] << "\",\"caps\":[\""
-      << kCaps[Pick(4)] << "\",\"" << kCaps[Pick(4)] << "\"],\"cost\":" << (Pick(100) / 10.0) << ",\"weight\":"
-      << Pick(10) << ",\"region\":\"eu\"}";
+    s << (i ? "," : "") << "{\"name\":\"inv" << i << "\",\"kind\":\"" << kKinds[Pick(4)]
+      << "\",\"caps\":[\"" << kCaps[Pick(4)] << "\",\"" << kCaps[Pick(4)]
+      << "\"],\"cost\":" << (Pick(100) / 10.0) << ",\"weight\":" << Pick(10)
+      << ",\"region\":\"eu\"}";
   }
   s << "],\"targets\":[";
   bool first = true;
@@ -233,10 +247,13 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     << "type Kind = enum { edge, k8s, gpu, fn }\n"
     << "type Cap = enum { small, large, vision, embed }\n"
     << "type Tier = enum { free, pro, premium }\n"
-    << "request {\n  id: string id\n  tier: Tier\n  family: Cap\n  i1: int\n  i2: int = 7\n  f1: float\n"
+    << "request {\n  id: string id\n  tier: Tier\n  family: Cap\n  i1: int\n  i2: int = 7\n  f1: "
+       "float\n"
     << "  f2: float?\n  b1: bool\n  key: string?\n}\n"
-    << "target attributes { kind: Kind, caps: set<Cap>, cost: float, weight: int, region: string }\n"
-    << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float } stale after 30s\n";
+    << "target attributes { kind: Kind, caps: set<Cap>, cost: float, weight: int, region: string "
+       "}\n"
+    << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float } "
+       "stale after 30s\n";
   if (Chance(30)) {
     Use("breaker");
     p << "breaker hot: telemetry.util > 0.9 cooldown 30s\n";
@@ -246,8 +263,9 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   if (static_targets_) Use("static targets");
   if (inventory_targets_) Use("inventory targets");
   for (int i = 0; i < static_targets_; ++i)
-    p << "target t" << i << " { kind: " << kKinds[Pick(4)] << ", caps: {" << kCaps[Pick(4)] << ", " << kCaps[Pick(4)]
-      << "}, cost: " << Pick(100) / 10.0 << ", weight: " << Pick(10) << ", region: \"eu\" }\n";
+    p << "target t" << i << " { kind: " << kKinds[Pick(4)] << ", caps: {" << kCaps[Pick(4)] << ", "
+      << kCaps[Pick(4)] << "}, cost: " << Pick(100) / 10.0 << ", weight: " << Pick(10)
+      << ", region: \"eu\" }\n";
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
@@ -269,14 +287,15 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       bool binding = !jit_only_ && Chance(15);
       Use(forbid ? "forbid" : "require");
       if (binding) Use("binding");
-      p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i << ": "
-        << BoolExpr(3, true) << "\n";
+      p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i
+        << ": " << BoolExpr(3, true) << "\n";
     }
     int objectives = Pick(4);
     for (int i = 0; i < objectives; ++i) {
       bool max = Chance(30);
       Use(max ? "maximize" : "minimize");
-      p << "  " << (max ? "maximize" : "minimize") << " obj" << i << ": " << NumExpr(2, true, Pick(2));
+      p << "  " << (max ? "maximize" : "minimize") << " obj" << i << ": "
+        << NumExpr(2, true, Pick(2));
       if (Chance(60)) {
         Use("weight");
         p << " weight " << NumExpr(1, true, Pick(2));
@@ -305,7 +324,8 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       }
       if (static_targets_ && Chance(20)) {
         Use("mirror");
-        p << "  mirror t0 sample " << Pick(101) << "%" << (Chance(50) ? " when request.b1" : "") << "\n";
+        p << "  mirror t0 sample " << Pick(101) << "%" << (Chance(50) ? " when request.b1" : "")
+          << "\n";
       }
       if (Chance(15)) {
         Use("spread");

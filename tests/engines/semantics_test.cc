@@ -108,7 +108,9 @@ Verdict Judge(const mixtral::Decision& d) {
   return d.explain && !d.explain->faults.empty() ? Verdict::kMissing : Verdict::kFalse;
 }
 
-const char* Name(Verdict v) { return v == Verdict::kTrue ? "true" : v == Verdict::kFalse ? "false" : "missing"; }
+const char* Name(Verdict v) {
+  return v == Verdict::kTrue ? "true" : v == Verdict::kFalse ? "false" : "missing";
+}
 
 }  // namespace
 

@@ -158,7 +158,7 @@ run_policy() {
     mx_show "$work/err" 6
     return
   fi
-  if [[ "$first" =~ :0:|:0: ]]; then
+  if [[ "$first" =~ :0: ]]; then
     fail "$base" "diagnostic has no real location: $first"
     return
   fi

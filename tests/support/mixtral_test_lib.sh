@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the shell test drivers (golden, malformed, cli).
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/../support/mixtral_test_lib.sh"

@@ -18,25 +18,77 @@ inline constexpr ExprId kNoExpr = UINT32_MAX;
 
 enum class UnOp : uint8_t { kNeg, kNot };
 enum class BinOp : uint8_t {
-  kOr, kAnd, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kNotIn, kAdd, kSub, kMul, kDiv, kMod,
+  kOr,
+  kAnd,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kNotIn,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
 };
 const char* BinOpText(BinOp op);
 
-struct IntLit { int64_t value; };
-struct FloatLit { double value; };
-struct StringLit { std::string value; };
-struct BoolLit { bool value; };
-struct DurationLit { int64_t ms; };
-struct Ident { std::string name; };
-struct Member { ExprId base; std::string field; };
-struct Index { ExprId base; ExprId index; };
-struct Call { std::string fn; std::vector<ExprId> args; };
-struct Unary { UnOp op; ExprId operand; };
-struct Binary { BinOp op; ExprId lhs; ExprId rhs; };
-struct Ternary { ExprId cond; ExprId then_expr; ExprId else_expr; };
-struct ListLit { std::vector<ExprId> items; };
-struct SetLit { std::vector<ExprId> items; };
-struct MapLit { std::vector<std::pair<ExprId, ExprId>> entries; };
+struct IntLit {
+  int64_t value;
+};
+struct FloatLit {
+  double value;
+};
+struct StringLit {
+  std::string value;
+};
+struct BoolLit {
+  bool value;
+};
+struct DurationLit {
+  int64_t ms;
+};
+struct Ident {
+  std::string name;
+};
+struct Member {
+  ExprId base;
+  std::string field;
+};
+struct Index {
+  ExprId base;
+  ExprId index;
+};
+struct Call {
+  std::string fn;
+  std::vector<ExprId> args;
+};
+struct Unary {
+  UnOp op;
+  ExprId operand;
+};
+struct Binary {
+  BinOp op;
+  ExprId lhs;
+  ExprId rhs;
+};
+struct Ternary {
+  ExprId cond;
+  ExprId then_expr;
+  ExprId else_expr;
+};
+struct ListLit {
+  std::vector<ExprId> items;
+};
+struct SetLit {
+  std::vector<ExprId> items;
+};
+struct MapLit {
+  std::vector<std::pair<ExprId, ExprId>> entries;
+};
 
 using ExprNode = std::variant<IntLit, FloatLit, StringLit, BoolLit, DurationLit, Ident, Member,
                               Index, Call, Unary, Binary, Ternary, ListLit, SetLit, MapLit>;
@@ -52,7 +104,7 @@ struct TypeExpr {
   std::string name;                  // kNamed
   std::vector<std::string> members;  // kEnum
   std::vector<SourceRange> member_ranges;
-  std::vector<TypeExpr> args;        // kList/kSet: 1, kMap: 2
+  std::vector<TypeExpr> args;  // kList/kSet: 1, kMap: 2
   bool optional = false;
   SourceRange range;
 };
@@ -76,13 +128,39 @@ struct SchemaDecl {
   std::optional<int64_t> stale_after_ms;
 };
 
-struct TypeDecl { std::string name; SourceRange range; TypeExpr type; };
-struct CounterDecl { std::string name; SourceRange range; ExprId key; int64_t window_ms; };
-struct BreakerDecl { std::string name; SourceRange range; ExprId cond; int64_t cooldown_ms; };
-struct LetDecl { std::string name; SourceRange range; ExprId value; };
+struct TypeDecl {
+  std::string name;
+  SourceRange range;
+  TypeExpr type;
+};
+struct CounterDecl {
+  std::string name;
+  SourceRange range;
+  ExprId key;
+  int64_t window_ms;
+};
+struct BreakerDecl {
+  std::string name;
+  SourceRange range;
+  ExprId cond;
+  int64_t cooldown_ms;
+};
+struct LetDecl {
+  std::string name;
+  SourceRange range;
+  ExprId value;
+};
 
-struct TargetAttr { std::string name; SourceRange range; ExprId value; };
-struct TargetDecl { std::string name; SourceRange range; std::vector<TargetAttr> attrs; };
+struct TargetAttr {
+  std::string name;
+  SourceRange range;
+  ExprId value;
+};
+struct TargetDecl {
+  std::string name;
+  SourceRange range;
+  std::vector<TargetAttr> attrs;
+};
 
 struct TargetRef {
   std::string name;
@@ -106,9 +184,21 @@ struct Objective {
   ExprId weight = kNoExpr;
 };
 
-struct Spread { int64_t top; ExprId key; SourceRange range; };
-struct Affinity { ExprId key; SourceRange range; };
-struct Fallback { int64_t count = 0; std::vector<TargetRef> named; bool is_named = false; SourceRange range; };
+struct Spread {
+  int64_t top;
+  ExprId key;
+  SourceRange range;
+};
+struct Affinity {
+  ExprId key;
+  SourceRange range;
+};
+struct Fallback {
+  int64_t count = 0;
+  std::vector<TargetRef> named;
+  bool is_named = false;
+  SourceRange range;
+};
 
 struct Otherwise {
   enum class Kind : uint8_t { kNone, kReject, kDegrade };
@@ -119,17 +209,42 @@ struct Otherwise {
   SourceRange range;
 };
 
-struct SafeDefault { TargetRef target; ExprId when; std::string reason; SourceRange range; };
-struct MirrorClause { TargetRef target; int32_t rate_bp; ExprId key; ExprId when; SourceRange range; };
-struct SplitArm { std::string name; int32_t bp; SourceRange range; };
-struct Split { std::string name; ExprId key; std::string salt; std::vector<SplitArm> arms; SourceRange range; };
+struct SafeDefault {
+  TargetRef target;
+  ExprId when;
+  std::string reason;
+  SourceRange range;
+};
+struct MirrorClause {
+  TargetRef target;
+  int32_t rate_bp;
+  ExprId key;
+  ExprId when;
+  SourceRange range;
+};
+struct SplitArm {
+  std::string name;
+  int32_t bp;
+  SourceRange range;
+};
+struct Split {
+  std::string name;
+  ExprId key;
+  std::string salt;
+  std::vector<SplitArm> arms;
+  SourceRange range;
+};
 struct Escalate {
   TargetRef target;
   ExprId when;
   SourceRange range;
   std::string source;  // the condition's canonical source (lang/SPEC.md §8.11)
 };
-struct Cascade { ExprId pin = kNoExpr; std::vector<Escalate> stages; SourceRange range; };
+struct Cascade {
+  ExprId pin = kNoExpr;
+  std::vector<Escalate> stages;
+  SourceRange range;
+};
 struct EnsembleClause {
   int64_t count = 0;
   bool is_named = false;
@@ -137,8 +252,16 @@ struct EnsembleClause {
   std::string combiner;
   SourceRange range;
 };
-struct Annotate { std::string key; ExprId value; SourceRange range; };
-struct ChargeClause { std::string counter; ExprId amount; SourceRange range; };
+struct Annotate {
+  std::string key;
+  ExprId value;
+  SourceRange range;
+};
+struct ChargeClause {
+  std::string counter;
+  ExprId amount;
+  SourceRange range;
+};
 
 struct Route {
   std::string name;
@@ -163,7 +286,11 @@ struct Route {
   std::vector<std::pair<std::string, SourceRange>> duplicate_clauses;
 };
 
-struct AssertDecl { std::string name; SourceRange range; ExprId cond; };
+struct AssertDecl {
+  std::string name;
+  SourceRange range;
+  ExprId cond;
+};
 
 // A policy test block, kept as source text spans until `mixtral test` runs it.
 struct TestDecl {
@@ -184,7 +311,10 @@ struct TestDecl {
   std::vector<Expect> expects;
 };
 
-struct ImportDecl { std::string path; SourceRange range; };
+struct ImportDecl {
+  std::string path;
+  SourceRange range;
+};
 
 // All files of one compilation, merged into one namespace.
 struct Program {

@@ -11,14 +11,19 @@ enum Prec : int { kTernary = 1, kOr, kAnd, kNot, kCmp, kAdd, kMul, kNeg, kPostfi
 
 int PrecOf(BinOp op) {
   switch (op) {
-    case BinOp::kOr: return kOr;
-    case BinOp::kAnd: return kAnd;
+    case BinOp::kOr:
+      return kOr;
+    case BinOp::kAnd:
+      return kAnd;
     case BinOp::kAdd:
-    case BinOp::kSub: return kAdd;
+    case BinOp::kSub:
+      return kAdd;
     case BinOp::kMul:
     case BinOp::kDiv:
-    case BinOp::kMod: return kMul;
-    default: return kCmp;
+    case BinOp::kMod:
+      return kMul;
+    default:
+      return kCmp;
   }
 }
 
@@ -31,7 +36,10 @@ std::string FloatText(double v) {
 }
 
 std::string DurationText(int64_t ms) {
-  struct Unit { int64_t ms; const char* suffix; };
+  struct Unit {
+    int64_t ms;
+    const char* suffix;
+  };
   static constexpr Unit kUnits[] = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
   for (const Unit& u : kUnits)
     if (ms != 0 && ms % u.ms == 0) return std::to_string(ms / u.ms) + u.suffix;
@@ -99,11 +107,21 @@ class Printer {
     std::string s = "\"";
     for (unsigned char c : v) {
       switch (c) {
-        case '"': s += "\\\""; break;
-        case '\\': s += "\\\\"; break;
-        case '\n': s += "\\n"; break;
-        case '\t': s += "\\t"; break;
-        case '\r': s += "\\r"; break;
+        case '"':
+          s += "\\\"";
+          break;
+        case '\\':
+          s += "\\\\";
+          break;
+        case '\n':
+          s += "\\n";
+          break;
+        case '\t':
+          s += "\\t";
+          break;
+        case '\r':
+          s += "\\r";
+          break;
         default:
           if (c < 0x20) {
             static const char* kHex = "0123456789abcdef";

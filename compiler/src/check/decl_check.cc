@@ -15,7 +15,8 @@ Value CoerceConst(const Value& v, TypeId declared, const TypeTable& types) {
       (v.kind() == Value::Kind::kList || v.kind() == Value::Kind::kSet)) {
     Value::List items;
     for (const Value& e : v.as_list()) items.push_back(CoerceConst(e, t.elem, types));
-    return t.kind == TypeKind::kSet ? Value::SetOf(std::move(items)) : Value::ListOf(std::move(items));
+    return t.kind == TypeKind::kSet ? Value::SetOf(std::move(items))
+                                    : Value::ListOf(std::move(items));
   }
   if (t.kind == TypeKind::kMap && v.kind() == Value::Kind::kMap) {
     Value::Map entries;
@@ -52,11 +53,13 @@ void Checker::Run() {
 }
 
 void Checker::CheckLets() {
-  static const std::set<std::string> kReserved = {"request", "target", "telemetry", "response",
-                                                  "counter", "snapshot", "policy", "now", "variant"};
+  static const std::set<std::string> kReserved = {"request",  "target",  "telemetry",
+                                                  "response", "counter", "snapshot",
+                                                  "policy",   "now",     "variant"};
   for (size_t i = 0; i < p_.lets.size(); ++i) {
     if (kReserved.count(p_.lets[i].name)) {
-      diags_.Error("E0101", p_.lets[i].range, "`" + p_.lets[i].name + "` is a built-in name; a `let` cannot take it");
+      diags_.Error("E0101", p_.lets[i].range,
+                   "`" + p_.lets[i].name + "` is a built-in name; a `let` cannot take it");
       continue;
     }
     if (let_index_.count(p_.lets[i].name) || named_types_.count(p_.lets[i].name)) {
@@ -93,7 +96,8 @@ void Checker::CheckCounters() {
     s.where = "a counter key";
     TypeId t = CheckExpr(c.key, s);
     if (t != types_.Error() && t != types_.String())
-      diags_.Error("E0201", p_.at(c.key).range, "a counter key must be a string, not " + types_.Name(t));
+      diags_.Error("E0201", p_.at(c.key).range,
+                   "a counter key must be a string, not " + types_.Name(t));
     // A key that reads the target makes the counter per target.
     std::vector<ast::ExprId> stack = {c.key};
     while (!stack.empty()) {
@@ -102,15 +106,28 @@ void Checker::CheckCounters() {
       RefKind k = ir_.ref[e].kind;
       if (k == RefKind::kAttribute || k == RefKind::kTargetName || k == RefKind::kTelemetry)
         ir_.counters[i].target_keyed = true;
-      std::visit([&](const auto& n) {
-        using N = std::decay_t<decltype(n)>;
-        if constexpr (std::is_same_v<N, ast::Member>) stack.push_back(n.base);
-        else if constexpr (std::is_same_v<N, ast::Index>) { stack.push_back(n.base); stack.push_back(n.index); }
-        else if constexpr (std::is_same_v<N, ast::Call>) { for (auto a : n.args) stack.push_back(a); }
-        else if constexpr (std::is_same_v<N, ast::Unary>) stack.push_back(n.operand);
-        else if constexpr (std::is_same_v<N, ast::Binary>) { stack.push_back(n.lhs); stack.push_back(n.rhs); }
-        else if constexpr (std::is_same_v<N, ast::Ternary>) { stack.push_back(n.cond); stack.push_back(n.then_expr); stack.push_back(n.else_expr); }
-      }, p_.at(e).node);
+      std::visit(
+          [&](const auto& n) {
+            using N = std::decay_t<decltype(n)>;
+            if constexpr (std::is_same_v<N, ast::Member>)
+              stack.push_back(n.base);
+            else if constexpr (std::is_same_v<N, ast::Index>) {
+              stack.push_back(n.base);
+              stack.push_back(n.index);
+            } else if constexpr (std::is_same_v<N, ast::Call>) {
+              for (auto a : n.args) stack.push_back(a);
+            } else if constexpr (std::is_same_v<N, ast::Unary>)
+              stack.push_back(n.operand);
+            else if constexpr (std::is_same_v<N, ast::Binary>) {
+              stack.push_back(n.lhs);
+              stack.push_back(n.rhs);
+            } else if constexpr (std::is_same_v<N, ast::Ternary>) {
+              stack.push_back(n.cond);
+              stack.push_back(n.then_expr);
+              stack.push_back(n.else_expr);
+            }
+          },
+          p_.at(e).node);
     }
   }
 }
@@ -157,7 +174,8 @@ void Checker::CheckTargets() {
       if (f.default_value) {
         attrs[i] = *f.default_value;
       } else if (!f.optional) {
-        diags_.Error("E0210", t.range, "target `" + t.name + "` does not give attribute `" + f.name + "`");
+        diags_.Error("E0210", t.range,
+                     "target `" + t.name + "` does not give attribute `" + f.name + "`");
       }
     }
     policy_.static_attributes.push_back(std::move(attrs));
@@ -171,8 +189,10 @@ internal::ResolvedTarget Checker::ResolveTarget(const ast::TargetRef& ref) {
   // not declared is more likely a typo.
   if (!ref.quoted)
     diags_.Warning("W0306", ref.range,
-                   "`" + ref.name + "` is not a declared target; it must come from the inventory "
-                   "(write it as a string, \"" + ref.name + "\", to say so)");
+                   "`" + ref.name +
+                       "` is not a declared target; it must come from the inventory "
+                       "(write it as a string, \"" +
+                       ref.name + "\", to say so)");
   return internal::ResolvedTarget{ref.name, -1};
 }
 
@@ -182,7 +202,8 @@ void Checker::CheckRoutes() {
   for (size_t i = 0; i < p_.routes.size(); ++i) {
     const ast::Route& r = p_.routes[i];
     policy_.routes.push_back(r.name);
-    if (!names.insert(r.name).second) diags_.Error("E0101", r.range, "route `" + r.name + "` is declared twice");
+    if (!names.insert(r.name).second)
+      diags_.Error("E0101", r.range, "route `" + r.name + "` is declared twice");
     if (r.is_default) {
       if (first_default) {
         Diagnostic d{Severity::kError, "E0302", r.range, "only one route can be `default`", {}};
@@ -198,8 +219,9 @@ void Checker::CheckRoutes() {
     for (const ast::Route& r : p_.routes) {
       if (r.when == ast::kNoExpr) {
         diags_.Error("E0301", r.range,
-                     "route `" + r.name + "` has no `when`; with several routes, each needs `when` "
-                     "or is the one `default`");
+                     "route `" + r.name +
+                         "` has no `when`; with several routes, each needs `when` "
+                         "or is the one `default`");
       }
     }
     diags_.Error("E0301", p_.routes.back().range,
@@ -219,7 +241,8 @@ void Checker::CheckRoute(size_t index) {
   for (const auto& [what, range] : r.duplicate_clauses)
     diags_.Error("E0303", range, "a route can have only one `" + what + "` clause");
   if (r.spread && r.affinity)
-    diags_.Error("E0303", r.affinity->range, "`spread` and `affinity` both choose the primary; use one");
+    diags_.Error("E0303", r.affinity->range,
+                 "`spread` and `affinity` both choose the primary; use one");
 
   Scope route_scope;
   route_scope.route = static_cast<int>(index);
@@ -232,13 +255,16 @@ void Checker::CheckRoute(size_t index) {
   if (r.split) {
     TypeId k = CheckExpr(r.split->key, route_scope);
     if (k != types_.Error() && k != types_.String())
-      diags_.Error("E0201", p_.at(r.split->key).range, "a split key must be a string, not " + types_.Name(k));
+      diags_.Error("E0201", p_.at(r.split->key).range,
+                   "a split key must be a string, not " + types_.Name(k));
     EnumInfo arms;
     arms.name = r.split->name;
     int64_t sum = 0;
     for (const ast::SplitArm& a : r.split->arms) {
-      if (arms.Find(a.name) >= 0) diags_.Error("E0101", a.range, "arm `" + a.name + "` is listed twice");
-      else arms.members.push_back(a.name);
+      if (arms.Find(a.name) >= 0)
+        diags_.Error("E0101", a.range, "arm `" + a.name + "` is listed twice");
+      else
+        arms.members.push_back(a.name);
       sum += a.bp;
     }
     if (sum > 10000)
@@ -264,17 +290,20 @@ void Checker::CheckRoute(size_t index) {
   for (const ast::Objective& o : r.objectives) {
     TypeId t = CheckExpr(o.value, target_scope);
     if (t != types_.Error() && !IsNumeric(t))
-      diags_.Error("E0201", p_.at(o.value).range, "an objective must be a number, not " + types_.Name(t));
+      diags_.Error("E0201", p_.at(o.value).range,
+                   "an objective must be a number, not " + types_.Name(t));
     if (o.weight != ast::kNoExpr) {
       TypeId w = CheckExpr(o.weight, target_scope);
       if (w != types_.Error() && !IsNumeric(w))
-        diags_.Error("E0201", p_.at(o.weight).range, "a weight must be a number, not " + types_.Name(w));
+        diags_.Error("E0201", p_.at(o.weight).range,
+                     "a weight must be a number, not " + types_.Name(w));
     }
   }
   auto string_key = [&](ast::ExprId key, const char* what) {
     TypeId t = CheckExpr(key, after_split);
     if (t != types_.Error() && t != types_.String())
-      diags_.Error("E0201", p_.at(key).range, std::string(what) + " must be a string, not " + types_.Name(t));
+      diags_.Error("E0201", p_.at(key).range,
+                   std::string(what) + " must be a string, not " + types_.Name(t));
   };
   if (r.spread) {
     if (r.spread->top < 1) diags_.Error("E0008", r.spread->range, "`spread top K` needs K >= 1");
@@ -289,7 +318,8 @@ void Checker::CheckRoute(size_t index) {
   if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade) ResolveTarget(r.otherwise.target);
   for (const ast::MirrorClause& m : r.mirrors) {
     ResolveTarget(m.target);
-    if (m.key != ast::kNoExpr) string_key(m.key, "a mirror key");
+    if (m.key != ast::kNoExpr)
+      string_key(m.key, "a mirror key");
     else if (ir_.id_field < 0)
       diags_.Error("E0307", m.range,
                    "this mirror needs `by KEY`: the request schema has no field marked `id`");
@@ -322,7 +352,8 @@ void Checker::CheckRoute(size_t index) {
     TypeId t = CheckExpr(a.value, primary_scope);
     TypeKind k = types_.info(t).kind;
     if (t != types_.Error() && (k == TypeKind::kList || k == TypeKind::kSet || k == TypeKind::kMap))
-      diags_.Error("E0201", p_.at(a.value).range, "an annotation must be a scalar, not " + types_.Name(t));
+      diags_.Error("E0201", p_.at(a.value).range,
+                   "an annotation must be a scalar, not " + types_.Name(t));
   }
   for (const ast::ChargeClause& c : r.charges) {
     if (!counter_index_.count(c.counter)) {
@@ -332,14 +363,16 @@ void Checker::CheckRoute(size_t index) {
     }
     TypeId t = CheckExpr(c.amount, primary_scope);
     if (t != types_.Error() && !IsNumeric(t))
-      diags_.Error("E0201", p_.at(c.amount).range, "a charge must be a number, not " + types_.Name(t));
+      diags_.Error("E0201", p_.at(c.amount).range,
+                   "a charge must be a number, not " + types_.Name(t));
   }
 }
 
 void Checker::CheckAsserts() {
   std::set<std::string> names;
   for (const ast::AssertDecl& a : p_.asserts) {
-    if (!names.insert(a.name).second) diags_.Error("E0101", a.range, "assertion `" + a.name + "` is declared twice");
+    if (!names.insert(a.name).second)
+      diags_.Error("E0101", a.range, "assertion `" + a.name + "` is declared twice");
     Scope s;
     s.target = true;
     s.where = "an assertion";

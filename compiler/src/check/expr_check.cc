@@ -80,7 +80,7 @@ TypeId Checker::Unify(TypeId a, TypeId b, SourceRange where, const char* what) {
 bool Checker::IsBareIdent(ast::ExprId id) const {
   const auto* n = std::get_if<ast::Ident>(&p_.at(id).node);
   if (!n) return false;
-  static const char* kNames[] = {"now", "variant", "request", "target", "telemetry",
+  static const char* kNames[] = {"now",      "variant", "request",  "target", "telemetry",
                                  "response", "counter", "snapshot", "policy"};
   for (const char* k : kNames)
     if (n->name == k) return false;
@@ -124,8 +124,9 @@ TypeId Checker::CheckExpr(ast::ExprId id, const Scope& s, TypeId hint) {
           if (bi.kind == TypeKind::kMap) {
             TypeId k = CheckExpr(n.index, s, bi.key);
             if (k != types_.Error() && k != bi.key) {
-              diags_.Error("E0201", p_.at(n.index).range,
-                           "this map's keys are " + types_.Name(bi.key) + ", not " + types_.Name(k));
+              diags_.Error(
+                  "E0201", p_.at(n.index).range,
+                  "this map's keys are " + types_.Name(bi.key) + ", not " + types_.Name(k));
               return Record(id, types_.Error());
             }
             return Record(id, bi.elem);
@@ -184,8 +185,8 @@ TypeId Checker::CheckExpr(ast::ExprId id, const Scope& s, TypeId hint) {
       e.node);
 }
 
-TypeId Checker::CheckCollection(ast::ExprId id, const std::vector<ast::ExprId>& items,
-                                bool is_set, const Scope& s, TypeId hint) {
+TypeId Checker::CheckCollection(ast::ExprId id, const std::vector<ast::ExprId>& items, bool is_set,
+                                const Scope& s, TypeId hint) {
   TypeId elem_hint = 0;
   if (hint) {
     const TypeInfo& hi = types_.info(hint);
@@ -228,11 +229,13 @@ TypeId Checker::CheckIdent(ast::ExprId id, const ast::Ident& n, const Scope& s, 
       diags_.Error("E0102", r, "`" + n.name + "` is used before its declaration");
       return Record(id, types_.Error());
     }
-    return Record(id, ir_.let_types[it->second], Ref{RefKind::kLet, static_cast<uint32_t>(it->second)});
+    return Record(id, ir_.let_types[it->second],
+                  Ref{RefKind::kLet, static_cast<uint32_t>(it->second)});
   }
   auto not_constant = [&](const char* what) {
-    diags_.Error("E0209", r, std::string(what) + " is not a constant; " + s.where +
-                                 " must be known when the policy compiles");
+    diags_.Error("E0209", r,
+                 std::string(what) + " is not a constant; " + s.where +
+                     " must be known when the policy compiles");
     return Record(id, types_.Error());
   };
   if (n.name == "now") {
@@ -247,10 +250,12 @@ TypeId Checker::CheckIdent(ast::ExprId id, const ast::Ident& n, const Scope& s, 
     }
     return Record(id, ir_.routes[s.route].variant_type, Ref{RefKind::kVariant, 0});
   }
-  for (const char* ns : {"request", "target", "telemetry", "response", "counter", "snapshot", "policy"}) {
+  for (const char* ns :
+       {"request", "target", "telemetry", "response", "counter", "snapshot", "policy"}) {
     if (n.name == ns) {
-      diags_.Error("E0202", r, "`" + n.name + "` is a namespace; name one of its fields, as in `" +
-                                   n.name + ".FIELD`");
+      diags_.Error(
+          "E0202", r,
+          "`" + n.name + "` is a namespace; name one of its fields, as in `" + n.name + ".FIELD`");
       return Record(id, types_.Error());
     }
   }
@@ -258,12 +263,15 @@ TypeId Checker::CheckIdent(ast::ExprId id, const ast::Ident& n, const Scope& s, 
   if (members != enum_members_.end()) {
     if (members->second.size() == 1) {
       TypeId t = members->second[0];
-      return Record(id, t, Ref{RefKind::kEnumMember, static_cast<uint32_t>(types_.enum_info(t).Find(n.name))});
+      return Record(
+          id, t,
+          Ref{RefKind::kEnumMember, static_cast<uint32_t>(types_.enum_info(t).Find(n.name))});
     }
     std::string which;
     for (TypeId t : members->second) which += (which.empty() ? "" : ", ") + types_.Name(t);
-    diags_.Error("E0201", r, "`" + n.name + "` is a member of several enums (" + which +
-                                 "); compare it with a typed value so the enum is known");
+    diags_.Error("E0201", r,
+                 "`" + n.name + "` is a member of several enums (" + which +
+                     "); compare it with a typed value so the enum is known");
     return Record(id, types_.Error());
   }
   std::vector<std::string> known = {"now", "variant", "request", "target", "telemetry"};
@@ -300,8 +308,9 @@ TypeId Checker::CheckMember(ast::ExprId id, const ast::Member& n, const Scope& s
   };
   auto forbidden = [&](const std::string& what) {
     if (s.constant) {
-      diags_.Error("E0209", r, what + " is not a constant; " + s.where +
-                                   " must be known when the policy compiles");
+      diags_.Error(
+          "E0209", r,
+          what + " is not a constant; " + s.where + " must be known when the policy compiles");
     } else {
       diags_.Error("E0206", r, what + " cannot be used in " + s.where);
     }
@@ -322,7 +331,8 @@ TypeId Checker::CheckMember(ast::ExprId id, const ast::Member& n, const Scope& s
     if (n.field == "ejected") return Record(id, types_.Bool(), Ref{RefKind::kTelemetryEjected, 0});
     if (n.field == "stale") {
       if (!has_stale_after_) {
-        diags_.Error("E0206", r, "`telemetry.stale` needs `stale after DURATION` on the telemetry declaration");
+        diags_.Error("E0206", r,
+                     "`telemetry.stale` needs `stale after DURATION` on the telemetry declaration");
         return Record(id, types_.Error());
       }
       return Record(id, types_.Bool(), Ref{RefKind::kTelemetryStale, 0});
@@ -351,7 +361,8 @@ TypeId Checker::CheckMember(ast::ExprId id, const ast::Member& n, const Scope& s
     if (n.field == "age") return Record(id, types_.Float(), Ref{RefKind::kSnapshotAge, 0});
     if (n.field == "stale") {
       if (!has_stale_after_) {
-        diags_.Error("E0206", r, "`snapshot.stale` needs `stale after DURATION` on the telemetry declaration");
+        diags_.Error("E0206", r,
+                     "`snapshot.stale` needs `stale after DURATION` on the telemetry declaration");
         return Record(id, types_.Error());
       }
       return Record(id, types_.Bool(), Ref{RefKind::kSnapshotStale, 0});
@@ -378,9 +389,9 @@ enum class Param : uint8_t { kBool, kInt, kFloat, kString, kDuration, kTime, kAn
 
 bool ParseParam(std::string_view s, Param* out) {
   static const std::pair<std::string_view, Param> kNames[] = {
-      {"bool", Param::kBool},         {"int", Param::kInt},   {"float", Param::kFloat},
-      {"string", Param::kString},     {"duration", Param::kDuration}, {"time", Param::kTime},
-      {"any", Param::kAny},           {"num", Param::kNum},   {"coll", Param::kColl}};
+      {"bool", Param::kBool},     {"int", Param::kInt},           {"float", Param::kFloat},
+      {"string", Param::kString}, {"duration", Param::kDuration}, {"time", Param::kTime},
+      {"any", Param::kAny},       {"num", Param::kNum},           {"coll", Param::kColl}};
   for (const auto& [name, p] : kNames) {
     if (s == name) {
       *out = p;
@@ -447,10 +458,10 @@ TypeId Checker::CheckCall(ast::ExprId id, const ast::Call& n, const Scope& s) {
     return Record(id, types_.Error());
   }
   if (n.args.size() != params.size()) {
-    diags_.Error("E0204", r, "`" + n.fn + "` takes " + std::to_string(params.size()) +
-                                 " argument" + (params.size() == 1 ? "" : "s") + " " +
-                                 std::string(decl->signature) + ", not " +
-                                 std::to_string(n.args.size()));
+    diags_.Error("E0204", r,
+                 "`" + n.fn + "` takes " + std::to_string(params.size()) + " argument" +
+                     (params.size() == 1 ? "" : "s") + " " + std::string(decl->signature) +
+                     ", not " + std::to_string(n.args.size()));
     for (ast::ExprId a : n.args) CheckExpr(a, s);
     return Record(id, types_.Error());
   }
@@ -464,16 +475,33 @@ TypeId Checker::CheckCall(ast::ExprId id, const ast::Call& n, const Scope& s) {
     TypeKind k = types_.info(t).kind;
     bool ok = false;
     switch (params[i]) {
-      case Param::kBool: ok = k == TypeKind::kBool; break;
-      case Param::kInt: ok = k == TypeKind::kInt; break;
-      case Param::kFloat: ok = k == TypeKind::kFloat || k == TypeKind::kInt; break;
-      case Param::kString: ok = k == TypeKind::kString; break;
-      case Param::kDuration: ok = k == TypeKind::kDuration; break;
-      case Param::kTime: ok = k == TypeKind::kTime; break;
-      case Param::kAny: ok = true; break;
-      case Param::kNum: ok = k == TypeKind::kInt || k == TypeKind::kFloat; break;
+      case Param::kBool:
+        ok = k == TypeKind::kBool;
+        break;
+      case Param::kInt:
+        ok = k == TypeKind::kInt;
+        break;
+      case Param::kFloat:
+        ok = k == TypeKind::kFloat || k == TypeKind::kInt;
+        break;
+      case Param::kString:
+        ok = k == TypeKind::kString;
+        break;
+      case Param::kDuration:
+        ok = k == TypeKind::kDuration;
+        break;
+      case Param::kTime:
+        ok = k == TypeKind::kTime;
+        break;
+      case Param::kAny:
+        ok = true;
+        break;
+      case Param::kNum:
+        ok = k == TypeKind::kInt || k == TypeKind::kFloat;
+        break;
       case Param::kColl:
-        ok = k == TypeKind::kString || k == TypeKind::kList || k == TypeKind::kSet || k == TypeKind::kMap;
+        ok = k == TypeKind::kString || k == TypeKind::kList || k == TypeKind::kSet ||
+             k == TypeKind::kMap;
         break;
     }
     if (params[i] == Param::kNum && k == TypeKind::kFloat) any_float = true;
@@ -506,14 +534,29 @@ TypeId Checker::CheckCall(ast::ExprId id, const ast::Call& n, const Scope& s) {
   if (failed) return Record(id, types_.Error());
   TypeId rt = types_.Error();
   switch (result) {
-    case Param::kBool: rt = types_.Bool(); break;
-    case Param::kInt: rt = types_.Int(); break;
-    case Param::kFloat: rt = types_.Float(); break;
-    case Param::kString: rt = types_.String(); break;
-    case Param::kDuration: rt = types_.Duration(); break;
-    case Param::kTime: rt = types_.Time(); break;
-    case Param::kNum: rt = any_float ? types_.Float() : types_.Int(); break;
-    default: break;
+    case Param::kBool:
+      rt = types_.Bool();
+      break;
+    case Param::kInt:
+      rt = types_.Int();
+      break;
+    case Param::kFloat:
+      rt = types_.Float();
+      break;
+    case Param::kString:
+      rt = types_.String();
+      break;
+    case Param::kDuration:
+      rt = types_.Duration();
+      break;
+    case Param::kTime:
+      rt = types_.Time();
+      break;
+    case Param::kNum:
+      rt = any_float ? types_.Float() : types_.Int();
+      break;
+    default:
+      break;
   }
   return Record(id, rt, Ref{RefKind::kBuiltin, static_cast<uint32_t>(decl->id)});
 }
@@ -561,7 +604,7 @@ TypeId Checker::CheckBinary(ast::ExprId id, const ast::Binary& n, const Scope& s
     }
     if (b == err) return Record(id, err);
     const TypeInfo& bi = types_.info(b);
-    TypeId want = bi.kind == TypeKind::kMap                                  ? bi.key
+    TypeId want = bi.kind == TypeKind::kMap                                 ? bi.key
                   : bi.kind == TypeKind::kList || bi.kind == TypeKind::kSet ? bi.elem
                                                                             : 0;
     if (!want) {
@@ -583,41 +626,56 @@ TypeId Checker::CheckBinary(ast::ExprId id, const ast::Binary& n, const Scope& s
   if (a == err || b == err) return Record(id, err);
   if (n.op == BinOp::kDiv || n.op == BinOp::kMod) {
     const ast::ExprNode& rhs = p_.at(n.rhs).node;
-    bool zero = (std::holds_alternative<ast::IntLit>(rhs) && std::get<ast::IntLit>(rhs).value == 0) ||
-                (std::holds_alternative<ast::FloatLit>(rhs) && std::get<ast::FloatLit>(rhs).value == 0);
+    bool zero =
+        (std::holds_alternative<ast::IntLit>(rhs) && std::get<ast::IntLit>(rhs).value == 0) ||
+        (std::holds_alternative<ast::FloatLit>(rhs) && std::get<ast::FloatLit>(rhs).value == 0);
     if (zero) diags_.Error("E0305", p_.at(n.rhs).range, "division by a literal zero");
   }
   const TypeId D = types_.Duration(), T = types_.Time(), I = types_.Int();
   TypeId out = err;
   switch (n.op) {
     case BinOp::kAdd:
-      if (IsNumeric(a) && IsNumeric(b)) out = a == I && b == I ? I : types_.Float();
-      else if (a == types_.String() && b == types_.String()) out = a;
-      else if (a == D && b == D) out = D;
-      else if ((a == T && b == D) || (a == D && b == T)) out = T;
+      if (IsNumeric(a) && IsNumeric(b))
+        out = a == I && b == I ? I : types_.Float();
+      else if (a == types_.String() && b == types_.String())
+        out = a;
+      else if (a == D && b == D)
+        out = D;
+      else if ((a == T && b == D) || (a == D && b == T))
+        out = T;
       break;
     case BinOp::kSub:
-      if (IsNumeric(a) && IsNumeric(b)) out = a == I && b == I ? I : types_.Float();
-      else if (a == D && b == D) out = D;
-      else if (a == T && b == D) out = T;
-      else if (a == T && b == T) out = D;
+      if (IsNumeric(a) && IsNumeric(b))
+        out = a == I && b == I ? I : types_.Float();
+      else if (a == D && b == D)
+        out = D;
+      else if (a == T && b == D)
+        out = T;
+      else if (a == T && b == T)
+        out = D;
       break;
     case BinOp::kMul:
-      if (IsNumeric(a) && IsNumeric(b)) out = a == I && b == I ? I : types_.Float();
-      else if ((a == D && b == I) || (a == I && b == D)) out = D;
+      if (IsNumeric(a) && IsNumeric(b))
+        out = a == I && b == I ? I : types_.Float();
+      else if ((a == D && b == I) || (a == I && b == D))
+        out = D;
       break;
     case BinOp::kDiv:
-      if (IsNumeric(a) && IsNumeric(b)) out = a == I && b == I ? I : types_.Float();
-      else if (a == D && b == I) out = D;
+      if (IsNumeric(a) && IsNumeric(b))
+        out = a == I && b == I ? I : types_.Float();
+      else if (a == D && b == I)
+        out = D;
       break;
     case BinOp::kMod:
       if (a == I && b == I) out = I;
       break;
-    default: break;
+    default:
+      break;
   }
   if (out == err)
-    diags_.Error("E0202", r, std::string("`") + ast::BinOpText(n.op) + "` does not apply to " +
-                                 types_.Name(a) + " and " + types_.Name(b));
+    diags_.Error("E0202", r,
+                 std::string("`") + ast::BinOpText(n.op) + "` does not apply to " + types_.Name(a) +
+                     " and " + types_.Name(b));
   return Record(id, out);
 }
 

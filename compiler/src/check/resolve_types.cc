@@ -35,8 +35,10 @@ TypeId Checker::ResolveType(const ast::TypeExpr& t, const std::string& enum_name
       for (const std::string& m : types_.enum_info(id).members) enum_members_[m].push_back(id);
       return id;
     }
-    case ast::TypeExpr::Kind::kList: return types_.List(ResolveType(t.args[0], enum_name));
-    case ast::TypeExpr::Kind::kSet: return types_.Set(ResolveType(t.args[0], enum_name));
+    case ast::TypeExpr::Kind::kList:
+      return types_.List(ResolveType(t.args[0], enum_name));
+    case ast::TypeExpr::Kind::kSet:
+      return types_.Set(ResolveType(t.args[0], enum_name));
     case ast::TypeExpr::Kind::kMap: {
       TypeId k = ResolveType(t.args[0], enum_name);
       TypeKind kk = types_.info(k).kind;
@@ -45,10 +47,12 @@ TypeId Checker::ResolveType(const ast::TypeExpr& t, const std::string& enum_name
         diags_.Error("E0201", t.args[0].range, "map keys must be string, int or an enum");
       return types_.Map(k, ResolveType(t.args[1], enum_name));
     }
-    case ast::TypeExpr::Kind::kNamed: break;
+    case ast::TypeExpr::Kind::kNamed:
+      break;
   }
   if (t.name == "time") {
-    diags_.Error("E0104", t.range, "`time` cannot be written in a declaration; it is the type of `now` only");
+    diags_.Error("E0104", t.range,
+                 "`time` cannot be written in a declaration; it is the type of `now` only");
     return types_.Error();
   }
   static const std::map<std::string, TypeId> kBuiltinTypes = {
@@ -103,20 +107,27 @@ void Checker::DeclareSchemas() {
     int k = static_cast<int>(d.kind);
     static const char* kNames[] = {"request", "target attributes", "telemetry", "response"};
     if (seen[k]) {
-      diags_.Error("E0101", d.range, std::string("the `") + kNames[k] + "` schema is declared twice");
+      diags_.Error("E0101", d.range,
+                   std::string("the `") + kNames[k] + "` schema is declared twice");
       continue;
     }
     seen[k] = true;
     Schema s = BuildSchema(d);
     switch (d.kind) {
-      case ast::SchemaKind::kRequest: policy_.request = std::move(s); break;
-      case ast::SchemaKind::kAttributes: policy_.attributes = std::move(s); break;
+      case ast::SchemaKind::kRequest:
+        policy_.request = std::move(s);
+        break;
+      case ast::SchemaKind::kAttributes:
+        policy_.attributes = std::move(s);
+        break;
       case ast::SchemaKind::kTelemetry:
         policy_.telemetry = std::move(s);
         policy_.stale_after_ms = d.stale_after_ms;
         has_stale_after_ = d.stale_after_ms.has_value();
         break;
-      case ast::SchemaKind::kResponse: policy_.response = std::move(s); break;
+      case ast::SchemaKind::kResponse:
+        policy_.response = std::move(s);
+        break;
     }
   }
   for (size_t i = 0; i < policy_.request.fields.size(); ++i) {

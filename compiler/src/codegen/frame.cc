@@ -16,22 +16,29 @@ uint64_t DoubleBits(double d) {
 Slot ToSlot(SlotKind kind, const Value& v) {
   if (v.is_missing()) return Slot{};
   switch (kind) {
-    case SlotKind::kBool: return Slot{v.as_bool() ? 1u : 0u, 1};
-    case SlotKind::kInt: return Slot{static_cast<uint64_t>(v.as_int()), 1};
+    case SlotKind::kBool:
+      return Slot{v.as_bool() ? 1u : 0u, 1};
+    case SlotKind::kInt:
+      return Slot{static_cast<uint64_t>(v.as_int()), 1};
     case SlotKind::kFloat:
-      return Slot{DoubleBits(v.kind() == Value::Kind::kInt ? static_cast<double>(v.as_int()) : v.as_float()), 1};
-    case SlotKind::kEnum: return Slot{v.as_enum(), 1};
+      return Slot{DoubleBits(v.kind() == Value::Kind::kInt ? static_cast<double>(v.as_int())
+                                                           : v.as_float()),
+                  1};
+    case SlotKind::kEnum:
+      return Slot{v.as_enum(), 1};
     case SlotKind::kEnumSet: {
       uint64_t mask = 0;
       for (const Value& e : v.as_list()) mask |= uint64_t{1} << e.as_enum();
       return Slot{mask, 1};
     }
-    case SlotKind::kBoxed: return Slot{reinterpret_cast<uint64_t>(&v), 1};
+    case SlotKind::kBoxed:
+      return Slot{reinterpret_cast<uint64_t>(&v), 1};
   }
   return Slot{};
 }
 
-void FillSchema(const Policy& p, const Schema& schema, const std::vector<Value>& values, Slot* out) {
+void FillSchema(const Policy& p, const Schema& schema, const std::vector<Value>& values,
+                Slot* out) {
   for (size_t i = 0; i < schema.fields.size(); ++i)
     out[i] = i < values.size() ? ToSlot(KindOf(p.types, schema.fields[i].type), values[i]) : Slot{};
 }
@@ -41,17 +48,23 @@ void FillSchema(const Policy& p, const Schema& schema, const std::vector<Value>&
 SlotKind KindOf(const TypeTable& types, TypeId t) {
   const TypeInfo& info = types.info(t);
   switch (info.kind) {
-    case TypeKind::kBool: return SlotKind::kBool;
+    case TypeKind::kBool:
+      return SlotKind::kBool;
     case TypeKind::kInt:
     case TypeKind::kDuration:
-    case TypeKind::kTime: return SlotKind::kInt;
-    case TypeKind::kFloat: return SlotKind::kFloat;
-    case TypeKind::kEnum: return SlotKind::kEnum;
+    case TypeKind::kTime:
+      return SlotKind::kInt;
+    case TypeKind::kFloat:
+      return SlotKind::kFloat;
+    case TypeKind::kEnum:
+      return SlotKind::kEnum;
     case TypeKind::kSet:
-      if (types.info(info.elem).kind == TypeKind::kEnum && types.enum_info(info.elem).members.size() <= 64)
+      if (types.info(info.elem).kind == TypeKind::kEnum &&
+          types.enum_info(info.elem).members.size() <= 64)
         return SlotKind::kEnumSet;
       return SlotKind::kBoxed;
-    default: return SlotKind::kBoxed;
+    default:
+      return SlotKind::kBoxed;
   }
 }
 
@@ -72,7 +85,8 @@ void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>
     Slot* extra = base + attrs + p.telemetry.fields.size();
     std::optional<double> age = internal::EntryAgeS(p, *p.ir, bt);
     if (age) extra[kExtraAgeS] = Slot{DoubleBits(*age), 1};
-    if (bt.ejected_until_ms) extra[kExtraEjectedUntil] = Slot{static_cast<uint64_t>(*bt.ejected_until_ms), 1};
+    if (bt.ejected_until_ms)
+      extra[kExtraEjectedUntil] = Slot{static_cast<uint64_t>(*bt.ejected_until_ms), 1};
   }
 }
 

@@ -28,15 +28,15 @@ SlotKind KindOf(const TypeTable& types, TypeId t);
 // Everything a kernel reads for one decision. Layout is ABI between C++ and
 // the generated code: codegen/lower_*.cc index these fields by position.
 struct KernelCtx {
-  const Slot* request;   // 0
-  const Slot* targets;   // 1: count * stride slots
-  uint64_t stride;       // 2
-  uint64_t count;        // 3
-  int64_t now_ms;        // 4
-  int64_t taken_at_ms;   // 5
-  uint64_t has_taken_at; // 6
-  uint64_t variant;      // 7
-  uint64_t has_variant;  // 8
+  const Slot* request;    // 0
+  const Slot* targets;    // 1: count * stride slots
+  uint64_t stride;        // 2
+  uint64_t count;         // 3
+  int64_t now_ms;         // 4
+  int64_t taken_at_ms;    // 5
+  uint64_t has_taken_at;  // 6
+  uint64_t variant;       // 7
+  uint64_t has_variant;   // 8
 };
 
 // Per-target results of a route kernel.

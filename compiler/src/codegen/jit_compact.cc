@@ -23,14 +23,20 @@ void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
 
 bool JitCompactEligible(const JitPolicy& jp) { return jp.compact_eligible; }
 
-void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& request, int64_t now_ms,
-                        bool explain, CompactDecision* out) {
+void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& request,
+                        int64_t now_ms, bool explain, CompactDecision* out) {
   JitFrame::Impl& f = *frame.impl;
   const BoundSnapshot& snapshot = *f.snapshot;
   const auto& routes = jp.policy->ir->program.routes;
-  codegen::KernelCtx kctx{request.impl->slots.data(), f.targets.data(), codegen::TargetStride(*jp.policy),
-                          snapshot.targets.size(), now_ms, snapshot.taken_at_ms.value_or(0),
-                          snapshot.taken_at_ms ? 1u : 0u, 0, 0};
+  codegen::KernelCtx kctx{request.impl->slots.data(),
+                          f.targets.data(),
+                          codegen::TargetStride(*jp.policy),
+                          snapshot.targets.size(),
+                          now_ms,
+                          snapshot.taken_at_ms.value_or(0),
+                          snapshot.taken_at_ms ? 1u : 0u,
+                          0,
+                          0};
   // Route selection as in internal::SelectRoute: the only route, else the first
   // whose `when` holds, else the default.
   size_t chosen = routes.size() == 1 ? 0 : jp.default_route;
@@ -50,7 +56,8 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   out->failed = explain ? f.failed.data() : nullptr;
   out->scores = explain ? f.score.data() : nullptr;
   const ast::Route& route = routes[chosen];
-  codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(), f.score_class.data()};
+  codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
+                          f.score_class.data()};
   jp.kernels[chosen](&kctx, &kout, explain ? 1 : 0);
 
   // Selection of the best 1 + N by (class, score, index): the stable sort of

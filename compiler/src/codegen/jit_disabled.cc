@@ -29,7 +29,8 @@ JitFrame::JitFrame() : impl(std::make_unique<Impl>()) {}
 JitFrame::~JitFrame() = default;
 void JitFrame::SetSnapshot(const JitPolicy&, const BoundSnapshot&) {}
 
-Decision EvaluateJit(const JitPolicy&, JitFrame&, const BoundRequest&, int64_t, const EvalOptions&) {
+Decision EvaluateJit(const JitPolicy&, JitFrame&, const BoundRequest&, int64_t,
+                     const EvalOptions&) {
   Decision d;
   d.reject = Reject{500, "no JIT in this build"};
   return d;
@@ -44,7 +45,8 @@ JitRequest::JitRequest(JitRequest&&) noexcept = default;
 JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
 void JitRequest::Bind(const JitPolicy&, const BoundRequest&) {}
 bool JitCompactEligible(const JitPolicy&) { return false; }
-void EvaluateJitCompact(const JitPolicy&, JitFrame&, const JitRequest&, int64_t, bool, CompactDecision* out) {
+void EvaluateJitCompact(const JitPolicy&, JitFrame&, const JitRequest&, int64_t, bool,
+                        CompactDecision* out) {
   *out = CompactDecision{};
 }
 

@@ -1,8 +1,8 @@
 #include <chrono>
 
 #include "codegen/frame.h"
-#include "codegen/lower.h"
 #include "codegen/jit_internal.h"
+#include "codegen/lower.h"
 #include "codegen/session.h"
 #include "interp/route_eval.h"
 #include "mixtral/compiler/jit.h"
@@ -41,10 +41,12 @@ double MsSince(std::chrono::steady_clock::time_point t) {
 }
 
 // Clauses that the shared pipeline interprets, for --no-fallback.
-void InterpretedClauses(const internal::PolicyIR& ir, std::vector<std::pair<SourceRange, std::string>>* out) {
+void InterpretedClauses(const internal::PolicyIR& ir,
+                        std::vector<std::pair<SourceRange, std::string>>* out) {
   for (const ast::Route& r : ir.program.routes) {
     auto note = [&](SourceRange where, const char* what) {
-      out->emplace_back(where, std::string(what) + " in route `" + r.name + "` runs on the interpreter");
+      out->emplace_back(where,
+                        std::string(what) + " in route `" + r.name + "` runs on the interpreter");
     };
     for (const ast::SafeDefault& x : r.safe_defaults) note(x.range, "`safe default`");
     if (r.split) note(r.split->range, "`split`");
@@ -52,8 +54,10 @@ void InterpretedClauses(const internal::PolicyIR& ir, std::vector<std::pair<Sour
     if (r.affinity) note(r.affinity->range, "`affinity`");
     for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
     if (r.cascade) note(r.cascade->range, "`cascade`");
-    if (r.fallback && r.fallback->is_named) note(r.fallback->range, "a named `fallback` list (binding rules)");
-    if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade) note(r.otherwise.range, "`otherwise degrade` (binding rules)");
+    if (r.fallback && r.fallback->is_named)
+      note(r.fallback->range, "a named `fallback` list (binding rules)");
+    if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade)
+      note(r.otherwise.range, "`otherwise degrade` (binding rules)");
     if (r.ensemble) note(r.ensemble->range, "`ensemble`");
     for (const ast::Annotate& x : r.annotations) note(x.range, "`annotate`");
     for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
@@ -64,7 +68,8 @@ void InterpretedClauses(const internal::PolicyIR& ir, std::vector<std::pair<Sour
 
 }  // namespace
 
-JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::shared_ptr<const Policy> policy,
+JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
+                            std::shared_ptr<const Policy> policy,
                             const JitCompileOptions& options) {
   JitCompileResult out;
   if (!session || !policy) {
@@ -93,7 +98,8 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::sha
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
         // Drop the half-built function so the module still verifies.
-        if (auto* f = module->getFunction(prefix + "route" + std::to_string(r))) f->eraseFromParent();
+        if (auto* f = module->getFunction(prefix + "route" + std::to_string(r)))
+          f->eraseFromParent();
       }
       if (ir.program.routes[r].when == ast::kNoExpr) continue;
       try {
@@ -101,7 +107,8 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::sha
         cond_ok[r] = true;
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
-        if (auto* f = module->getFunction(prefix + "when" + std::to_string(r))) f->eraseFromParent();
+        if (auto* f = module->getFunction(prefix + "when" + std::to_string(r)))
+          f->eraseFromParent();
       }
     }
   } catch (const std::exception& e) {
@@ -124,9 +131,11 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::sha
   }
   for (size_t r = 0; r < routes; ++r) {
     if (kernel_ok[r])
-      jp->kernels[r] = reinterpret_cast<JitPolicy::Kernel>(session->session->Lookup(prefix + "route" + std::to_string(r), &error));
+      jp->kernels[r] = reinterpret_cast<JitPolicy::Kernel>(
+          session->session->Lookup(prefix + "route" + std::to_string(r), &error));
     if (cond_ok[r])
-      jp->conditions[r] = reinterpret_cast<JitPolicy::Condition>(session->session->Lookup(prefix + "when" + std::to_string(r), &error));
+      jp->conditions[r] = reinterpret_cast<JitPolicy::Condition>(
+          session->session->Lookup(prefix + "when" + std::to_string(r), &error));
   }
   out.codegen_ms = MsSince(start);
   // The compact path needs every clause compiled (see JitCompactEligible).
@@ -142,8 +151,8 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session, std::sha
   return out;
 }
 
-Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& request, int64_t now_ms,
-                     const EvalOptions& options) {
+Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& request,
+                     int64_t now_ms, const EvalOptions& options) {
   const Policy& policy = *jp.policy;
   JitFrame::Impl& f = *frame.impl;
   const BoundSnapshot& snapshot = *f.snapshot;
@@ -151,9 +160,15 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   Decision d = internal::StartDecision(ctx, options);
 
   codegen::BuildRequestSlots(policy, request, &f.request);
-  codegen::KernelCtx kctx{f.request.data(), f.targets.data(), codegen::TargetStride(policy),
-                          snapshot.targets.size(), now_ms, snapshot.taken_at_ms.value_or(0),
-                          snapshot.taken_at_ms ? 1u : 0u, 0, 0};
+  codegen::KernelCtx kctx{f.request.data(),
+                          f.targets.data(),
+                          codegen::TargetStride(policy),
+                          snapshot.targets.size(),
+                          now_ms,
+                          snapshot.taken_at_ms.value_or(0),
+                          snapshot.taken_at_ms ? 1u : 0u,
+                          0,
+                          0};
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;
   size_t chosen = internal::SelectRoute(

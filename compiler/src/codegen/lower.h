@@ -9,8 +9,8 @@
 
 #include <optional>
 #include <stdexcept>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "codegen/frame.h"
 #include "codegen/llvm_shim.h"
@@ -74,7 +74,7 @@ class Lowerer {
   llvm::StructType* ctx_ty_;
   llvm::StructType* out_ty_;
   // Per function being emitted.
-  llvm::Value* kctx_ = nullptr;        // const KernelCtx*
+  llvm::Value* kctx_ = nullptr;         // const KernelCtx*
   llvm::Value* target_base_ = nullptr;  // const Slot* of the current target, or null
   // Request slots and context fields loaded once in a kernel's entry block:
   // the kernel's stores may alias them as far as LLVM knows, so it could not

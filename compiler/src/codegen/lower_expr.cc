@@ -17,20 +17,28 @@ Lowerer::Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& mod
 }
 
 void Lowerer::Unsupported(ast::ExprId id, const std::string& what) {
-  throw NotLowered("the JIT does not lower " + what + " yet: `" + ast::PrintExpr(ir_.program, id) + "`",
-                   ir_.program.at(id).range);
+  throw NotLowered(
+      "the JIT does not lower " + what + " yet: `" + ast::PrintExpr(ir_.program, id) + "`",
+      ir_.program.at(id).range);
 }
 
 Rep Lowerer::RepOf(TypeId t, SourceRange where) const {
   switch (KindOf(policy_.types, t)) {
-    case SlotKind::kBool: return Rep::kBool;
-    case SlotKind::kInt: return Rep::kInt;
-    case SlotKind::kFloat: return Rep::kFloat;
-    case SlotKind::kEnum: return Rep::kEnum;
-    case SlotKind::kEnumSet: return Rep::kEnumSet;
-    case SlotKind::kBoxed: break;
+    case SlotKind::kBool:
+      return Rep::kBool;
+    case SlotKind::kInt:
+      return Rep::kInt;
+    case SlotKind::kFloat:
+      return Rep::kFloat;
+    case SlotKind::kEnum:
+      return Rep::kEnum;
+    case SlotKind::kEnumSet:
+      return Rep::kEnumSet;
+    case SlotKind::kBoxed:
+      break;
   }
-  throw NotLowered("the JIT does not lower values of type " + policy_.types.Name(t) + " yet", where);
+  throw NotLowered("the JIT does not lower values of type " + policy_.types.Name(t) + " yet",
+                   where);
 }
 
 llvm::Value* Lowerer::CtxField(unsigned index, llvm::Type* type) {
@@ -40,12 +48,15 @@ llvm::Value* Lowerer::CtxField(unsigned index, llvm::Type* type) {
 
 LV Lowerer::LoadSlot(llvm::Value* slot_ptr, Rep rep) {
   llvm::Value* bits = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(slot_ty_, slot_ptr, 0));
-  llvm::Value* present =
-      b_.CreateICmpNE(b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(slot_ty_, slot_ptr, 1)), b_.getInt64(0));
+  llvm::Value* present = b_.CreateICmpNE(
+      b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(slot_ty_, slot_ptr, 1)), b_.getInt64(0));
   switch (rep) {
-    case Rep::kBool: return LV{present, b_.CreateICmpNE(bits, b_.getInt64(0)), rep};
-    case Rep::kFloat: return LV{present, b_.CreateBitCast(bits, b_.getDoubleTy()), rep};
-    default: return LV{present, bits, rep};
+    case Rep::kBool:
+      return LV{present, b_.CreateICmpNE(bits, b_.getInt64(0)), rep};
+    case Rep::kFloat:
+      return LV{present, b_.CreateBitCast(bits, b_.getDoubleTy()), rep};
+    default:
+      return LV{present, bits, rep};
   }
 }
 
@@ -57,15 +68,23 @@ LV Lowerer::ToFloat(const LV& v) {
 
 LV Lowerer::Constant(const Value& v, TypeId type, SourceRange where) {
   Rep rep = RepOf(type, where);
-  if (v.is_missing()) return LV{b_.getFalse(), rep == Rep::kBool ? b_.getFalse() : rep == Rep::kFloat ? llvm::ConstantFP::get(b_.getDoubleTy(), 0.0) : b_.getInt64(0), rep};
+  if (v.is_missing())
+    return LV{b_.getFalse(),
+              rep == Rep::kBool    ? b_.getFalse()
+              : rep == Rep::kFloat ? llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)
+                                   : b_.getInt64(0),
+              rep};
   switch (rep) {
-    case Rep::kBool: return LV{True(), b_.getInt1(v.as_bool()), rep};
-    case Rep::kInt: return LV{True(), b_.getInt64(static_cast<uint64_t>(v.as_int())), rep};
+    case Rep::kBool:
+      return LV{True(), b_.getInt1(v.as_bool()), rep};
+    case Rep::kInt:
+      return LV{True(), b_.getInt64(static_cast<uint64_t>(v.as_int())), rep};
     case Rep::kFloat: {
       double d = v.kind() == Value::Kind::kInt ? static_cast<double>(v.as_int()) : v.as_float();
       return LV{True(), llvm::ConstantFP::get(b_.getDoubleTy(), d), rep};
     }
-    case Rep::kEnum: return LV{True(), b_.getInt64(v.as_enum()), rep};
+    case Rep::kEnum:
+      return LV{True(), b_.getInt64(v.as_enum()), rep};
     case Rep::kEnumSet: {
       uint64_t mask = 0;
       for (const Value& e : v.as_list()) mask |= uint64_t{1} << e.as_enum();
@@ -78,7 +97,8 @@ LV Lowerer::Constant(const Value& v, TypeId type, SourceRange where) {
 LV Lowerer::TargetAge() {
   // age = age_s + (now - taken_at) / 1000.0, negative clamped to 0 (contract §3).
   const uint64_t extras = policy_.attributes.fields.size() + policy_.telemetry.fields.size();
-  LV age_s = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraAgeS), Rep::kFloat);
+  LV age_s = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraAgeS),
+                      Rep::kFloat);
   llvm::Value* now = CtxField(4, b_.getInt64Ty());
   llvm::Value* taken = CtxField(5, b_.getInt64Ty());
   llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
@@ -88,7 +108,8 @@ LV Lowerer::TargetAge() {
   llvm::Value* age = b_.CreateFAdd(age_s.value, delta);
   llvm::Value* zero = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
   age = b_.CreateSelect(b_.CreateFCmpOLT(age, zero), zero, age);
-  llvm::Value* present = b_.CreateAnd(b_.CreateAnd(age_s.present, has_taken), b_.CreateNot(IsNaN(age)));
+  llvm::Value* present =
+      b_.CreateAnd(b_.CreateAnd(age_s.present, has_taken), b_.CreateNot(IsNaN(age)));
   return LV{present, age, Rep::kFloat};
 }
 
@@ -102,16 +123,19 @@ LV Lowerer::LowerRef(ast::ExprId id) {
   };
   switch (ref.kind) {
     case RefKind::kRequestField: {
-      if (ref.index < request_cache_.size() && request_cache_[ref.index]) return *request_cache_[ref.index];
+      if (ref.index < request_cache_.size() && request_cache_[ref.index])
+        return *request_cache_[ref.index];
       llvm::Value* base = CtxField(0, b_.getPtrTy());
       return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, base, ref.index), RepOf(type, where));
     }
     case RefKind::kAttribute:
       need_target();
-      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, ref.index), RepOf(type, where));
+      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, ref.index),
+                      RepOf(type, where));
     case RefKind::kTelemetry:
       need_target();
-      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, attrs + ref.index), RepOf(type, where));
+      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, attrs + ref.index),
+                      RepOf(type, where));
     case RefKind::kTelemetryAge:
       need_target();
       return TargetAge();
@@ -119,15 +143,19 @@ LV Lowerer::LowerRef(ast::ExprId id) {
       need_target();
       LV age = TargetAge();
       double bound = static_cast<double>(policy_.stale_after_ms.value_or(0)) / 1000.0;
-      llvm::Value* stale = b_.CreateOr(b_.CreateNot(age.present),
-                                       b_.CreateFCmpOGE(age.value, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
+      llvm::Value* stale =
+          b_.CreateOr(b_.CreateNot(age.present),
+                      b_.CreateFCmpOGE(age.value, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
       return Bool(True(), stale);
     }
     case RefKind::kTelemetryEjected: {
       need_target();
       const uint64_t extras = attrs + policy_.telemetry.fields.size();
-      LV until = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraEjectedUntil), Rep::kInt);
-      llvm::Value* ejected = b_.CreateAnd(until.present, b_.CreateICmpSGT(until.value, CtxField(4, b_.getInt64Ty())));
+      LV until = LoadSlot(
+          b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraEjectedUntil),
+          Rep::kInt);
+      llvm::Value* ejected =
+          b_.CreateAnd(until.present, b_.CreateICmpSGT(until.value, CtxField(4, b_.getInt64Ty())));
       for (const ast::BreakerDecl& br : ir_.program.breakers) {
         LV c = Lower(br.cond);
         ejected = b_.CreateOr(ejected, b_.CreateAnd(c.present, c.value));
@@ -137,23 +165,30 @@ LV Lowerer::LowerRef(ast::ExprId id) {
     case RefKind::kSnapshotAge:
     case RefKind::kSnapshotStale: {
       llvm::Value* has_taken = b_.CreateICmpNE(CtxField(6, b_.getInt64Ty()), b_.getInt64(0));
-      llvm::Value* age = b_.CreateFDiv(
-          b_.CreateSIToFP(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, CtxField(4, b_.getInt64Ty()),
-                                                   CtxField(5, b_.getInt64Ty())),
-                          b_.getDoubleTy()),
-          llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
+      llvm::Value* age =
+          b_.CreateFDiv(b_.CreateSIToFP(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat,
+                                                                 CtxField(4, b_.getInt64Ty()),
+                                                                 CtxField(5, b_.getInt64Ty())),
+                                        b_.getDoubleTy()),
+                        llvm::ConstantFP::get(b_.getDoubleTy(), 1000.0));
       if (ref.kind == RefKind::kSnapshotAge) return LV{has_taken, age, Rep::kFloat};
       double bound = static_cast<double>(policy_.stale_after_ms.value_or(0)) / 1000.0;
-      llvm::Value* stale = b_.CreateOr(b_.CreateNot(has_taken),
-                                       b_.CreateFCmpOGE(age, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
+      llvm::Value* stale =
+          b_.CreateOr(b_.CreateNot(has_taken),
+                      b_.CreateFCmpOGE(age, llvm::ConstantFP::get(b_.getDoubleTy(), bound)));
       return Bool(True(), stale);
     }
-    case RefKind::kNow: return LV{True(), CtxField(4, b_.getInt64Ty()), Rep::kInt};
+    case RefKind::kNow:
+      return LV{True(), CtxField(4, b_.getInt64Ty()), Rep::kInt};
     case RefKind::kVariant:
-      return LV{b_.CreateICmpNE(CtxField(8, b_.getInt64Ty()), b_.getInt64(0)), CtxField(7, b_.getInt64Ty()), Rep::kEnum};
-    case RefKind::kLet: return Constant(ir_.let_values[ref.index], ir_.let_types[ref.index], where);
-    case RefKind::kEnumMember: return LV{True(), b_.getInt64(ref.index), Rep::kEnum};
-    default: break;
+      return LV{b_.CreateICmpNE(CtxField(8, b_.getInt64Ty()), b_.getInt64(0)),
+                CtxField(7, b_.getInt64Ty()), Rep::kEnum};
+    case RefKind::kLet:
+      return Constant(ir_.let_values[ref.index], ir_.let_types[ref.index], where);
+    case RefKind::kEnumMember:
+      return LV{True(), b_.getInt64(ref.index), Rep::kEnum};
+    default:
+      break;
   }
   Unsupported(id, "this reference");
 }

@@ -59,44 +59,80 @@ LV Lowerer::LowerBinary(ast::ExprId id, const ast::Binary& n) {
         // An unordered (NaN) comparison is missing (contract §4).
         present = b_.CreateAnd(present, b_.CreateFCmpORD(x.value, y.value));
         switch (n.op) {
-          case BinOp::kEq: r = b_.CreateFCmpOEQ(x.value, y.value); break;
-          case BinOp::kNe: r = b_.CreateFCmpONE(x.value, y.value); break;
-          case BinOp::kLt: r = b_.CreateFCmpOLT(x.value, y.value); break;
-          case BinOp::kLe: r = b_.CreateFCmpOLE(x.value, y.value); break;
-          case BinOp::kGt: r = b_.CreateFCmpOGT(x.value, y.value); break;
-          default: r = b_.CreateFCmpOGE(x.value, y.value); break;
+          case BinOp::kEq:
+            r = b_.CreateFCmpOEQ(x.value, y.value);
+            break;
+          case BinOp::kNe:
+            r = b_.CreateFCmpONE(x.value, y.value);
+            break;
+          case BinOp::kLt:
+            r = b_.CreateFCmpOLT(x.value, y.value);
+            break;
+          case BinOp::kLe:
+            r = b_.CreateFCmpOLE(x.value, y.value);
+            break;
+          case BinOp::kGt:
+            r = b_.CreateFCmpOGT(x.value, y.value);
+            break;
+          default:
+            r = b_.CreateFCmpOGE(x.value, y.value);
+            break;
         }
       } else {
         switch (n.op) {
-          case BinOp::kEq: r = b_.CreateICmpEQ(a.value, bv.value); break;
-          case BinOp::kNe: r = b_.CreateICmpNE(a.value, bv.value); break;
-          case BinOp::kLt: r = b_.CreateICmpSLT(a.value, bv.value); break;
-          case BinOp::kLe: r = b_.CreateICmpSLE(a.value, bv.value); break;
-          case BinOp::kGt: r = b_.CreateICmpSGT(a.value, bv.value); break;
-          default: r = b_.CreateICmpSGE(a.value, bv.value); break;
+          case BinOp::kEq:
+            r = b_.CreateICmpEQ(a.value, bv.value);
+            break;
+          case BinOp::kNe:
+            r = b_.CreateICmpNE(a.value, bv.value);
+            break;
+          case BinOp::kLt:
+            r = b_.CreateICmpSLT(a.value, bv.value);
+            break;
+          case BinOp::kLe:
+            r = b_.CreateICmpSLE(a.value, bv.value);
+            break;
+          case BinOp::kGt:
+            r = b_.CreateICmpSGT(a.value, bv.value);
+            break;
+          default:
+            r = b_.CreateICmpSGE(a.value, bv.value);
+            break;
         }
       }
       return Bool(present, r);
     }
     case BinOp::kIn:
     case BinOp::kNotIn: {
-      if (a.rep != Rep::kEnum || bv.rep != Rep::kEnumSet) Unsupported(id, "`in` other than an enum in a set of enums");
-      llvm::Value* bit = b_.CreateAnd(b_.CreateLShr(bv.value, b_.CreateAnd(a.value, b_.getInt64(63))), b_.getInt64(1));
+      if (a.rep != Rep::kEnum || bv.rep != Rep::kEnumSet)
+        Unsupported(id, "`in` other than an enum in a set of enums");
+      llvm::Value* bit = b_.CreateAnd(
+          b_.CreateLShr(bv.value, b_.CreateAnd(a.value, b_.getInt64(63))), b_.getInt64(1));
       llvm::Value* found = b_.CreateICmpNE(bit, b_.getInt64(0));
       return Bool(both, n.op == BinOp::kIn ? found : b_.CreateNot(found));
     }
-    default: break;
+    default:
+      break;
   }
   // Arithmetic.
   if (a.rep == Rep::kFloat || bv.rep == Rep::kFloat) {
     LV x = ToFloat(a), y = ToFloat(bv);
     llvm::Value* r;
     switch (n.op) {
-      case BinOp::kAdd: r = b_.CreateFAdd(x.value, y.value); break;
-      case BinOp::kSub: r = b_.CreateFSub(x.value, y.value); break;
-      case BinOp::kMul: r = b_.CreateFMul(x.value, y.value); break;
-      case BinOp::kDiv: r = b_.CreateFDiv(x.value, y.value); break;
-      default: Unsupported(id, "`%` on floats");
+      case BinOp::kAdd:
+        r = b_.CreateFAdd(x.value, y.value);
+        break;
+      case BinOp::kSub:
+        r = b_.CreateFSub(x.value, y.value);
+        break;
+      case BinOp::kMul:
+        r = b_.CreateFMul(x.value, y.value);
+        break;
+      case BinOp::kDiv:
+        r = b_.CreateFDiv(x.value, y.value);
+        break;
+      default:
+        Unsupported(id, "`%` on floats");
     }
     return LV{both, r, Rep::kFloat};
   }
@@ -117,9 +153,12 @@ LV Lowerer::LowerBinary(ast::ExprId id, const ast::Binary& n) {
     return b_.CreateSelect(overflow, limit, result);
   };
   switch (n.op) {
-    case BinOp::kAdd: return LV{both, saturating(llvm::Intrinsic::sadd_with_overflow), Rep::kInt};
-    case BinOp::kSub: return LV{both, saturating(llvm::Intrinsic::ssub_with_overflow), Rep::kInt};
-    case BinOp::kMul: return LV{both, saturating(llvm::Intrinsic::smul_with_overflow), Rep::kInt};
+    case BinOp::kAdd:
+      return LV{both, saturating(llvm::Intrinsic::sadd_with_overflow), Rep::kInt};
+    case BinOp::kSub:
+      return LV{both, saturating(llvm::Intrinsic::ssub_with_overflow), Rep::kInt};
+    case BinOp::kMul:
+      return LV{both, saturating(llvm::Intrinsic::smul_with_overflow), Rep::kInt};
     case BinOp::kDiv:
     case BinOp::kMod: {
       llvm::Value* zero = b_.CreateICmpEQ(bv.value, b_.getInt64(0));
@@ -128,15 +167,16 @@ LV Lowerer::LowerBinary(ast::ExprId id, const ast::Binary& n) {
       llvm::Value* safe = b_.CreateSelect(b_.CreateOr(zero, minus_one), b_.getInt64(1), bv.value);
       llvm::Value* r;
       if (n.op == BinOp::kDiv) {
-        llvm::Value* neg = b_.CreateSelect(b_.CreateICmpEQ(a.value, b_.getInt64(kMin)), b_.getInt64(kMax),
-                                           b_.CreateNeg(a.value));
+        llvm::Value* neg = b_.CreateSelect(b_.CreateICmpEQ(a.value, b_.getInt64(kMin)),
+                                           b_.getInt64(kMax), b_.CreateNeg(a.value));
         r = b_.CreateSelect(minus_one, neg, b_.CreateSDiv(a.value, safe));
       } else {
         r = b_.CreateSelect(minus_one, b_.getInt64(0), b_.CreateSRem(a.value, safe));
       }
       return LV{b_.CreateAnd(both, b_.CreateNot(zero)), r, Rep::kInt};
     }
-    default: break;
+    default:
+      break;
   }
   Unsupported(id, "this operator");
 }
@@ -160,35 +200,47 @@ LV Lowerer::LowerCall(ast::ExprId id, const ast::Call& call) {
       if (any_float) {
         // IEEE 754-2019 minimum/maximum: NaN propagates, -0 < +0.
         auto op = fn == BuiltinId::kMin ? llvm::Intrinsic::minimum : llvm::Intrinsic::maximum;
-        return LV{present, b_.CreateBinaryIntrinsic(op, ToFloat(args[0]).value, ToFloat(args[1]).value), Rep::kFloat};
+        return LV{present,
+                  b_.CreateBinaryIntrinsic(op, ToFloat(args[0]).value, ToFloat(args[1]).value),
+                  Rep::kFloat};
       }
       auto op = fn == BuiltinId::kMin ? llvm::Intrinsic::smin : llvm::Intrinsic::smax;
       return LV{present, b_.CreateBinaryIntrinsic(op, args[0].value, args[1].value), Rep::kInt};
     }
     case BuiltinId::kClamp: {
       if (any_float) {
-        llvm::Value* lo = b_.CreateBinaryIntrinsic(llvm::Intrinsic::maximum, ToFloat(args[0]).value, ToFloat(args[1]).value);
-        return LV{present, b_.CreateBinaryIntrinsic(llvm::Intrinsic::minimum, lo, ToFloat(args[2]).value), Rep::kFloat};
+        llvm::Value* lo = b_.CreateBinaryIntrinsic(llvm::Intrinsic::maximum, ToFloat(args[0]).value,
+                                                   ToFloat(args[1]).value);
+        return LV{present,
+                  b_.CreateBinaryIntrinsic(llvm::Intrinsic::minimum, lo, ToFloat(args[2]).value),
+                  Rep::kFloat};
       }
-      llvm::Value* lo = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, args[0].value, args[1].value);
-      return LV{present, b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, lo, args[2].value), Rep::kInt};
+      llvm::Value* lo =
+          b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, args[0].value, args[1].value);
+      return LV{present, b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, lo, args[2].value),
+                Rep::kInt};
     }
     case BuiltinId::kAbs: {
       if (args[0].rep == Rep::kFloat)
-        return LV{present, b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, args[0].value), Rep::kFloat};
+        return LV{present, b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, args[0].value),
+                  Rep::kFloat};
       llvm::Value* v = args[0].value;
-      llvm::Value* neg = b_.CreateSelect(b_.CreateICmpEQ(v, b_.getInt64(kMin)), b_.getInt64(kMax), b_.CreateNeg(v));
+      llvm::Value* neg = b_.CreateSelect(b_.CreateICmpEQ(v, b_.getInt64(kMin)), b_.getInt64(kMax),
+                                         b_.CreateNeg(v));
       return LV{present, b_.CreateSelect(b_.CreateICmpSLT(v, b_.getInt64(0)), neg, v), Rep::kInt};
     }
-    case BuiltinId::kFloat: return LV{present, ToFloat(args[0]).value, Rep::kFloat};
+    case BuiltinId::kFloat:
+      return LV{present, ToFloat(args[0]).value, Rep::kFloat};
     case BuiltinId::kInt: {
       if (args[0].rep != Rep::kFloat) return args[0];
       // Truncate toward zero, saturating; NaN is missing (contract §5).
       llvm::Value* d = args[0].value;
-      llvm::Value* r = b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {b_.getInt64Ty(), b_.getDoubleTy()}, {d});
+      llvm::Value* r =
+          b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {b_.getInt64Ty(), b_.getDoubleTy()}, {d});
       return LV{b_.CreateAnd(present, b_.CreateNot(IsNaN(d))), r, Rep::kInt};
     }
-    default: break;
+    default:
+      break;
   }
   Unsupported(id, "the built-in `" + call.fn + "`");
 }

@@ -18,7 +18,8 @@ void Lowerer::EmitCondition(ast::ExprId cond, const std::string& name) {
   LV v = Lower(cond);
   llvm::Value* out = fn->getArg(1);
   b_.CreateStore(b_.CreateZExt(v.present, b_.getInt64Ty()), out);
-  b_.CreateStore(b_.CreateZExt(v.value, b_.getInt64Ty()), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), out, 1));
+  b_.CreateStore(b_.CreateZExt(v.value, b_.getInt64Ty()),
+                 b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), out, 1));
   b_.CreateRetVoid();
 }
 
@@ -46,7 +47,9 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   llvm::Value* targets = CtxField(1, ptr);
   llvm::Value* stride = CtxField(2, i64);
   llvm::Value* count = CtxField(3, i64);
-  auto out_ptr = [&](unsigned field) { return b_.CreateLoad(ptr, b_.CreateStructGEP(out_ty_, kout, field)); };
+  auto out_ptr = [&](unsigned field) {
+    return b_.CreateLoad(ptr, b_.CreateStructGEP(out_ty_, kout, field));
+  };
   llvm::Value* selected = out_ptr(0);
   llvm::Value* failed_out = out_ptr(1);
   llvm::Value* missing_out = out_ptr(2);
@@ -55,7 +58,8 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   llvm::Value* failed_slot = b_.CreateAlloca(i64);
   llvm::Value* missing_slot = b_.CreateAlloca(i64);
   ctx_cache_.assign(9, nullptr);
-  for (unsigned k = 4; k < 9; ++k) ctx_cache_[k] = b_.CreateLoad(i64, b_.CreateStructGEP(ctx_ty_, kctx_, k));
+  for (unsigned k = 4; k < 9; ++k)
+    ctx_cache_[k] = b_.CreateLoad(i64, b_.CreateStructGEP(ctx_ty_, kctx_, k));
   request_cache_.assign(policy_.request.fields.size(), std::nullopt);
   llvm::Value* request = CtxField(0, ptr);
   for (size_t k = 0; k < policy_.request.fields.size(); ++k) {
@@ -78,7 +82,8 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
     LV v = Lower(s);
     sel = b_.CreateAnd(sel, b_.CreateAnd(v.present, v.value));  // missing excludes
   }
-  b_.CreateStore(b_.CreateZExt(sel, b_.getInt8Ty()), b_.CreateInBoundsGEP(b_.getInt8Ty(), selected, i));
+  b_.CreateStore(b_.CreateZExt(sel, b_.getInt8Ty()),
+                 b_.CreateInBoundsGEP(b_.getInt8Ty(), selected, i));
   b_.CreateStore(b_.getInt64(0), failed_slot);
   b_.CreateStore(b_.getInt64(0), missing_slot);
   auto* rules_done = llvm::BasicBlock::Create(ctx_, "rules_done", fn);
@@ -123,10 +128,13 @@ void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
     }
     all_present = b_.CreateAnd(all_present, present);
     // No 0.0 seed: the first term is the score (contract §5).
-    if (k == 0) score = o.maximize ? b_.CreateFNeg(term) : term;
-    else score = o.maximize ? b_.CreateFSub(score, term) : b_.CreateFAdd(score, term);
+    if (k == 0)
+      score = o.maximize ? b_.CreateFNeg(term) : term;
+    else
+      score = o.maximize ? b_.CreateFSub(score, term) : b_.CreateFAdd(score, term);
   }
-  llvm::Value* cls = b_.CreateSelect(all_present, b_.CreateSelect(IsNaN(score), b_.getInt8(1), b_.getInt8(0)), b_.getInt8(2));
+  llvm::Value* cls = b_.CreateSelect(
+      all_present, b_.CreateSelect(IsNaN(score), b_.getInt8(1), b_.getInt8(0)), b_.getInt8(2));
   b_.CreateStore(score, b_.CreateInBoundsGEP(b_.getDoubleTy(), score_out, i));
   b_.CreateStore(cls, b_.CreateInBoundsGEP(b_.getInt8Ty(), class_out, i));
   b_.CreateBr(latch);

@@ -7,7 +7,8 @@ namespace {
 
 std::string ErrorText(llvm::Error e) {
   std::string s;
-  llvm::handleAllErrors(std::move(e), [&](const llvm::ErrorInfoBase& info) { s += info.message(); });
+  llvm::handleAllErrors(std::move(e),
+                        [&](const llvm::ErrorInfoBase& info) { s += info.message(); });
   return s;
 }
 
@@ -73,7 +74,8 @@ llvm::orc::ResourceTrackerSP Session::Add(std::unique_ptr<llvm::Module> module,
     pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(*module, mam);
   }
   auto tracker = jit_->getMainJITDylib().createResourceTracker();
-  if (auto err = jit_->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+  if (auto err = jit_->addIRModule(
+          tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
     *error = ErrorText(std::move(err));
     return nullptr;
   }

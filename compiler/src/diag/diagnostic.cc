@@ -22,7 +22,8 @@ std::string_view SourceSet::Line(uint32_t file, uint32_t line) const {
     pos = nl + 1;
   }
   size_t end = text.find('\n', pos);
-  std::string_view out = text.substr(pos, end == std::string_view::npos ? text.size() - pos : end - pos);
+  std::string_view out =
+      text.substr(pos, end == std::string_view::npos ? text.size() - pos : end - pos);
   if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
   return out;
 }
@@ -50,7 +51,8 @@ std::vector<Diagnostic> Diagnostics::Sorted() const {
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     const SourceRange& x = items_[a].range;
     const SourceRange& y = items_[b].range;
-    return std::tie(x.file, x.begin.line, x.begin.col) < std::tie(y.file, y.begin.line, y.begin.col);
+    return std::tie(x.file, x.begin.line, x.begin.col) <
+           std::tie(y.file, y.begin.line, y.begin.col);
   });
   std::vector<Diagnostic> out;
   out.reserve(items_.size());

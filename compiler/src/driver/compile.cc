@@ -70,15 +70,17 @@ class Driver {
     for (const ast::ImportDecl& imp : imports) {
       if (fs::path(imp.path).is_absolute()) {
         // A policy and its imports move together: paths are relative.
-        out_.diagnostics.Error("E0105", imp.range,
-                               "import `" + imp.path + "` is absolute; write it relative to this file");
+        out_.diagnostics.Error(
+            "E0105", imp.range,
+            "import `" + imp.path + "` is absolute; write it relative to this file");
         ok = false;
         continue;
       }
       fs::path target = fs::path(path).parent_path() / imp.path;
       std::string tkey = fs::weakly_canonical(target).string();
       if (std::find(stack_.begin(), stack_.end(), tkey) != stack_.end()) {
-        out_.diagnostics.Error("E0106", imp.range, "import cycle: `" + imp.path + "` imports this file again");
+        out_.diagnostics.Error("E0106", imp.range,
+                               "import cycle: `" + imp.path + "` imports this file again");
         ok = false;
         continue;
       }
@@ -90,7 +92,8 @@ class Driver {
       }
       std::optional<std::string> bytes = read_(target.string());
       if (!bytes) {
-        out_.diagnostics.Error("E0105", imp.range, "cannot read imported file `" + target.string() + "`");
+        out_.diagnostics.Error("E0105", imp.range,
+                               "cannot read imported file `" + target.string() + "`");
         ok = false;
         continue;
       }
@@ -112,7 +115,8 @@ class Driver {
       for (const ast::Objective& o : r.objectives)
         std::cerr << "  " << (o.maximize ? "maximize " : "minimize ") << o.name << ": "
                   << ast::PrintExpr(p, o.value)
-                  << (o.weight != ast::kNoExpr ? " weight " + ast::PrintExpr(p, o.weight) : "") << "\n";
+                  << (o.weight != ast::kNoExpr ? " weight " + ast::PrintExpr(p, o.weight) : "")
+                  << "\n";
     }
   }
 
@@ -133,14 +137,16 @@ const std::vector<std::string>& PassNames() {
   return kPasses;
 }
 
-CompileResult CompileSource(const std::string& path, std::string text, const CompileOptions& options) {
+CompileResult CompileSource(const std::string& path, std::string text,
+                            const CompileOptions& options) {
   CompileResult out;
   try {
     Driver(options, &out).Run(path, std::move(text));
   } catch (const std::exception& e) {
     // A bug in mixtral, not in the policy: say so plainly.
     out.policy.reset();
-    out.diagnostics.Error("E0000", SourceRange{}, std::string("internal compiler error: ") + e.what());
+    out.diagnostics.Error("E0000", SourceRange{},
+                          std::string("internal compiler error: ") + e.what());
   }
   return out;
 }

@@ -1,7 +1,6 @@
 // The formatter's side of the ANTLR boundary. It runs only on text that
 // parse::ParseFile accepted, behind the same firewall: our own error listener,
 // SLL then LL, a thread with a large stack, and catch (...) at the end.
-#include "parse/large_stack.h"
 #include "format/annotate.h"
 
 #include <exception>
@@ -10,6 +9,7 @@
 #include "MixtralLexer.h"
 #include "MixtralParser.h"
 #include "antlr4-runtime.h"
+#include "parse/large_stack.h"
 
 namespace mixtral::format {
 namespace {
@@ -96,8 +96,7 @@ class Marker {
     // Padded braces: `{ a: 1 }`. Target bodies, enums and the JSON objects
     // of test blocks; an empty one stays `{}`.
     bool padded = dynamic_cast<P::TargetDeclContext*>(ctx) ||
-                  dynamic_cast<P::EnumTypeContext*>(ctx) ||
-                  dynamic_cast<P::JsonValueContext*>(ctx);
+                  dynamic_cast<P::EnumTypeContext*>(ctx) || dynamic_cast<P::JsonValueContext*>(ctx);
     bool type_args = dynamic_cast<P::ListTypeContext*>(ctx) ||
                      dynamic_cast<P::SetTypeContext*>(ctx) || dynamic_cast<P::MapTypeContext*>(ctx);
     bool ternary = dynamic_cast<P::ExprContext*>(ctx) != nullptr;

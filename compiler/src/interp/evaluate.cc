@@ -10,8 +10,8 @@ Decision Evaluate(const Policy& policy, const BoundRequest& request, const Bound
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;
   size_t chosen = internal::SelectRoute(
-      ctx, options, [&](size_t i) { return internal::Truth(internal::Eval(ctx, routes[i].when)); }, &d,
-      options.explain ? &faults : nullptr);
+      ctx, options, [&](size_t i) { return internal::Truth(internal::Eval(ctx, routes[i].when)); },
+      &d, options.explain ? &faults : nullptr);
   if (chosen == routes.size()) return d;
   d.route = routes[chosen].name;
   internal::EvaluateRoute(ctx, chosen, options, &d, nullptr, std::move(faults));

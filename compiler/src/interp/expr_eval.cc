@@ -53,9 +53,12 @@ Value Arith(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
   if (a.kind() == K::kInt && b.kind() == K::kInt) {
     int64_t x = a.as_int(), y = b.as_int();
     switch (op) {
-      case ast::BinOp::kAdd: return Value::Int(SatAdd(x, y));
-      case ast::BinOp::kSub: return Value::Int(SatSub(x, y));
-      case ast::BinOp::kMul: return Value::Int(SatMul(x, y));
+      case ast::BinOp::kAdd:
+        return Value::Int(SatAdd(x, y));
+      case ast::BinOp::kSub:
+        return Value::Int(SatSub(x, y));
+      case ast::BinOp::kMul:
+        return Value::Int(SatMul(x, y));
       case ast::BinOp::kDiv:
         if (y == 0) {
           Miss(ctx, "division by zero");
@@ -68,17 +71,23 @@ Value Arith(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
           return Value::Missing();
         }
         return Value::Int(y == -1 ? 0 : x % y);
-      default: return Value::Missing();
+      default:
+        return Value::Missing();
     }
   }
   if (!IsNum(a) || !IsNum(b)) return Value::Missing();
   double x = AsDouble(a), y = AsDouble(b);
   switch (op) {
-    case ast::BinOp::kAdd: return Value::Float(x + y);
-    case ast::BinOp::kSub: return Value::Float(x - y);
-    case ast::BinOp::kMul: return Value::Float(x * y);
-    case ast::BinOp::kDiv: return Value::Float(x / y);
-    default: return Value::Missing();
+    case ast::BinOp::kAdd:
+      return Value::Float(x + y);
+    case ast::BinOp::kSub:
+      return Value::Float(x - y);
+    case ast::BinOp::kMul:
+      return Value::Float(x * y);
+    case ast::BinOp::kDiv:
+      return Value::Float(x / y);
+    default:
+      return Value::Missing();
   }
 }
 
@@ -177,11 +186,14 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
   const Policy& p = *ctx.policy;
   switch (ref.kind) {
     case RefKind::kRequestField:
-      return Read(ctx, ctx.request ? &ctx.request->fields : nullptr, ref.index, "request", p.request);
+      return Read(ctx, ctx.request ? &ctx.request->fields : nullptr, ref.index, "request",
+                  p.request);
     case RefKind::kAttribute:
-      return Read(ctx, ctx.target ? &ctx.target->attributes : nullptr, ref.index, "target", p.attributes);
+      return Read(ctx, ctx.target ? &ctx.target->attributes : nullptr, ref.index, "target",
+                  p.attributes);
     case RefKind::kTelemetry:
-      return Read(ctx, ctx.target ? &ctx.target->telemetry : nullptr, ref.index, "telemetry", p.telemetry);
+      return Read(ctx, ctx.target ? &ctx.target->telemetry : nullptr, ref.index, "telemetry",
+                  p.telemetry);
     case RefKind::kResponseField:
       return Read(ctx, ctx.response, ref.index, "response", p.response);
     case RefKind::kTargetName:
@@ -201,7 +213,8 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
     case RefKind::kTelemetryEjected:
       if (!ctx.target) return Value::Missing();
       return Ejected(ctx);
-    case RefKind::kCounter: return Counter(ctx, ref.index);
+    case RefKind::kCounter:
+      return Counter(ctx, ref.index);
     case RefKind::kSnapshotAge:
     case RefKind::kSnapshotStale: {
       if (!ctx.snapshot || !ctx.snapshot->taken_at_ms) {
@@ -214,18 +227,24 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
       if (ref.kind == RefKind::kSnapshotAge) return Value::Float(age);
       return Value::Bool(age >= static_cast<double>(p.stale_after_ms.value_or(0)) / 1000.0);
     }
-    case RefKind::kNow: return Value::Int(ctx.now_ms);
+    case RefKind::kNow:
+      return Value::Int(ctx.now_ms);
     case RefKind::kVariant:
       if (!ctx.variant) {
         Miss(ctx, "variant");
         return Value::Missing();
       }
       return Value::Enum(*ctx.variant);
-    case RefKind::kPolicyName: return Value::Str(p.name);
-    case RefKind::kPolicyVersion: return Value::Str(p.version);
-    case RefKind::kLet: return ctx.ir->let_values[ref.index];
-    case RefKind::kEnumMember: return Value::Enum(ref.index);
-    default: break;
+    case RefKind::kPolicyName:
+      return Value::Str(p.name);
+    case RefKind::kPolicyVersion:
+      return Value::Str(p.version);
+    case RefKind::kLet:
+      return ctx.ir->let_values[ref.index];
+    case RefKind::kEnumMember:
+      return Value::Enum(ref.index);
+    default:
+      break;
   }
   (void)id;
   return Value::Missing();
@@ -247,7 +266,8 @@ std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const 
 std::optional<double> TargetAge(const EvalCtx& ctx, const BoundTarget& t) {
   std::optional<double> age_s = EntryAgeS(*ctx.policy, *ctx.ir, t);
   if (!age_s || !ctx.snapshot || !ctx.snapshot->taken_at_ms) return std::nullopt;
-  double age = *age_s + static_cast<double>(SatSub(ctx.now_ms, *ctx.snapshot->taken_at_ms)) / 1000.0;
+  double age =
+      *age_s + static_cast<double>(SatSub(ctx.now_ms, *ctx.snapshot->taken_at_ms)) / 1000.0;
   if (std::isnan(age)) return std::nullopt;
   return age < 0 ? 0.0 : age;
 }
@@ -285,7 +305,8 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
               if (ValueEquals(k, key)) return v;
           } else if (base.kind() == K::kList && key.kind() == K::kInt) {
             int64_t i = key.as_int();
-            if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size()) return base.as_list()[i];
+            if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size())
+              return base.as_list()[i];
           }
           Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
           return Value::Missing();
@@ -304,26 +325,31 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
           }
           if (missing) return Value::Missing();
           auto prep = ctx.ir->prepared.find(id);
-          Value r = CallBuiltin(static_cast<BuiltinId>(ref.index), std::span<const Value>(args, count),
-                                prep == ctx.ir->prepared.end() ? nullptr : prep->second.get());
+          Value r =
+              CallBuiltin(static_cast<BuiltinId>(ref.index), std::span<const Value>(args, count),
+                          prep == ctx.ir->prepared.end() ? nullptr : prep->second.get());
           if (r.is_missing()) Miss(ctx, n.fn + "()");
           return r;
         } else if constexpr (std::is_same_v<N, ast::Unary>) {
           Value v = Eval(ctx, n.operand);
           if (v.is_missing()) return v;
-          if (n.op == ast::UnOp::kNot) return v.kind() == K::kBool ? Value::Bool(!v.as_bool()) : Value::Missing();
+          if (n.op == ast::UnOp::kNot)
+            return v.kind() == K::kBool ? Value::Bool(!v.as_bool()) : Value::Missing();
           if (v.kind() == K::kInt) return Value::Int(v.as_int() == kMin ? kMax : -v.as_int());
           if (v.kind() == K::kFloat) return Value::Float(-v.as_float());
           return Value::Missing();
         } else if constexpr (std::is_same_v<N, ast::Binary>) {
           switch (n.op) {
             case ast::BinOp::kAnd:
-            case ast::BinOp::kOr: return Logic(ctx, n);
+            case ast::BinOp::kOr:
+              return Logic(ctx, n);
             case ast::BinOp::kEq:
-            case ast::BinOp::kNe: return Equality(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
+            case ast::BinOp::kNe:
+              return Equality(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
             case ast::BinOp::kIn:
             case ast::BinOp::kNotIn:
-              return Membership(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNotIn);
+              return Membership(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs),
+                                n.op == ast::BinOp::kNotIn);
             case ast::BinOp::kLt:
             case ast::BinOp::kLe:
             case ast::BinOp::kGt:
@@ -341,7 +367,8 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
                                                  : *c >= 0;
               return Value::Bool(r);
             }
-            default: return Arith(ctx, n.op, Eval(ctx, n.lhs), Eval(ctx, n.rhs));
+            default:
+              return Arith(ctx, n.op, Eval(ctx, n.lhs), Eval(ctx, n.rhs));
           }
         } else if constexpr (std::is_same_v<N, ast::Ternary>) {
           std::optional<bool> c = Truth(Eval(ctx, n.cond));
@@ -374,12 +401,15 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
 
 std::optional<Scalar> ToScalar(const Policy& policy, TypeId type, const Value& v) {
   switch (v.kind()) {
-    case K::kBool: return Scalar{v.as_bool()};
+    case K::kBool:
+      return Scalar{v.as_bool()};
     case K::kInt:
       if (type == policy.types.Float()) return Scalar{static_cast<double>(v.as_int())};
       return Scalar{v.as_int()};
-    case K::kFloat: return Scalar{v.as_float()};
-    case K::kString: return Scalar{std::string(v.as_string())};
+    case K::kFloat:
+      return Scalar{v.as_float()};
+    case K::kString:
+      return Scalar{std::string(v.as_string())};
     case K::kEnum: {
       const TypeInfo& info = policy.types.info(type);
       if (info.kind != TypeKind::kEnum) return std::nullopt;
@@ -387,7 +417,8 @@ std::optional<Scalar> ToScalar(const Policy& policy, TypeId type, const Value& v
       if (v.as_enum() >= e.members.size()) return std::nullopt;
       return Scalar{e.members[v.as_enum()]};
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -20,8 +20,10 @@ void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d
     if (!s) continue;
     auto it = std::find_if(d->annotations.begin(), d->annotations.end(),
                            [&](const auto& kv) { return kv.first == a.key; });
-    if (it != d->annotations.end()) it->second = *s;
-    else d->annotations.emplace_back(a.key, *s);
+    if (it != d->annotations.end())
+      it->second = *s;
+    else
+      d->annotations.emplace_back(a.key, *s);
   }
   std::sort(d->annotations.begin(), d->annotations.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -130,7 +132,11 @@ class RouteRun {
     bool pass = v.has_value() && (rule.forbid ? !*v : *v);
     if (record && !v) Fault(t.name, rule.name, missing);
     if (options_.trace) {
-      TraceEvent e{route_.name, t.name, rule.name, !v ? "missing" : pass ? "pass" : "fail", missing};
+      TraceEvent e{route_.name, t.name, rule.name,
+                   !v     ? "missing"
+                   : pass ? "pass"
+                          : "fail",
+                   missing};
       options_.trace->OnRule(e);
     }
     return pass;
@@ -171,7 +177,8 @@ class RouteRun {
         for (size_t r = 0; r < route_.rules.size(); ++r) {
           uint64_t bit = uint64_t{1} << r;
           const char* verdict = (missing & bit) ? "missing" : (failed & bit) ? "fail" : "pass";
-          options_.trace->OnRule(TraceEvent{route_.name, t.name, route_.rules[r].name, verdict, {}});
+          options_.trace->OnRule(
+              TraceEvent{route_.name, t.name, route_.rules[r].name, verdict, {}});
         }
       }
       if (failed == 0) {
@@ -237,8 +244,10 @@ class RouteRun {
           break;
         }
         // No 0.0 seed: the first term is the score (contract §5).
-        if (k == 0) r.score = o.maximize ? -*term : *term;
-        else r.score = o.maximize ? r.score - *term : r.score + *term;
+        if (k == 0)
+          r.score = o.maximize ? -*term : *term;
+        else
+          r.score = o.maximize ? r.score - *term : r.score + *term;
       }
       r.cls = missing ? 2 : std::isnan(r.score) ? 1 : 0;
       out.push_back(r);
@@ -329,7 +338,8 @@ class RouteRun {
         return Reject(route_.otherwise.status, route_.otherwise.reason);
       case ast::Otherwise::Kind::kDegrade:
         return Degrade(route_.otherwise.target, "degrade", route_.otherwise.reason);
-      case ast::Otherwise::Kind::kNone: return Reject(503, "no eligible target");
+      case ast::Otherwise::Kind::kNone:
+        return Reject(503, "no eligible target");
     }
   }
 
@@ -349,7 +359,9 @@ class RouteRun {
         if (const BoundTarget* t = Bind(ref, "fallback")) add(t->name);
       }
     } else {
-      for (size_t i = 1; i < order.size() && d_.fallbacks.size() < static_cast<size_t>(route_.fallback->count); ++i)
+      for (size_t i = 1;
+           i < order.size() && d_.fallbacks.size() < static_cast<size_t>(route_.fallback->count);
+           ++i)
         add(targets()[order[i].index].name);
     }
   }
@@ -365,11 +377,13 @@ class RouteRun {
                   : ir_.id_field >= 0   ? base_.request->fields[ir_.id_field]
                                         : Value::Missing();
       if (key.kind() != K::kString) continue;
-      if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp)) continue;
+      if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp))
+        continue;
       bool seen = std::any_of(d_.mirrors.begin(), d_.mirrors.end(),
                               [&](const Mirror& x) { return x.target == m.target.name; });
       if (seen) continue;  // one shadow copy per target; the first clause wins
-      if (const BoundTarget* t = Bind(m.target, "mirror")) d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
+      if (const BoundTarget* t = Bind(m.target, "mirror"))
+        d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
     }
   }
 
@@ -385,9 +399,10 @@ class RouteRun {
     if (lhs.kind != RefKind::kResponseField) return w;
     // The right side must be a literal (an enum member counts as one).
     const ast::ExprNode& rhs = ir_.program.at(bin->rhs).node;
-    bool literal = std::holds_alternative<ast::IntLit>(rhs) || std::holds_alternative<ast::FloatLit>(rhs) ||
-                   std::holds_alternative<ast::StringLit>(rhs) || std::holds_alternative<ast::BoolLit>(rhs) ||
-                   ir_.ref[bin->rhs].kind == RefKind::kEnumMember;
+    bool literal =
+        std::holds_alternative<ast::IntLit>(rhs) || std::holds_alternative<ast::FloatLit>(rhs) ||
+        std::holds_alternative<ast::StringLit>(rhs) || std::holds_alternative<ast::BoolLit>(rhs) ||
+        ir_.ref[bin->rhs].kind == RefKind::kEnumMember;
     if (!literal) return w;
     std::optional<Scalar> value =
         ToScalar(*base_.policy, ir_.type[bin->rhs], Eval(WithTarget(nullptr, nullptr), bin->rhs));
@@ -403,7 +418,8 @@ class RouteRun {
   void Cascade() {
     if (!route_.cascade) return;
     std::optional<Value> pin;
-    if (route_.cascade->pin != ast::kNoExpr) pin = Eval(WithTarget(primary_, nullptr), route_.cascade->pin);
+    if (route_.cascade->pin != ast::kNoExpr)
+      pin = Eval(WithTarget(primary_, nullptr), route_.cascade->pin);
     for (size_t i = 0; i < route_.cascade->stages.size(); ++i) {
       const ast::Escalate& st = route_.cascade->stages[i];
       const BoundTarget* t = Bind(st.target, "escalation");
@@ -432,7 +448,8 @@ class RouteRun {
     } else if (d_.outcome == Outcome::kDegraded) {
       e.members.push_back(*d_.target);
     } else {
-      for (size_t i = 0; i < order.size() && e.members.size() < static_cast<size_t>(route_.ensemble->count); ++i)
+      for (size_t i = 0;
+           i < order.size() && e.members.size() < static_cast<size_t>(route_.ensemble->count); ++i)
         e.members.push_back(targets()[order[i].index].name);
     }
     d_.ensemble = std::move(e);

@@ -17,24 +17,24 @@ namespace mixtral::internal {
 
 enum class RefKind : uint8_t {
   kNone,
-  kRequestField,     // index: request schema slot
-  kAttribute,        // index: attribute schema slot
+  kRequestField,  // index: request schema slot
+  kAttribute,     // index: attribute schema slot
   kTargetName,
-  kTelemetry,        // index: telemetry schema slot
+  kTelemetry,  // index: telemetry schema slot
   kTelemetryAge,
   kTelemetryStale,
   kTelemetryEjected,
-  kResponseField,    // index: response schema slot
-  kCounter,          // index: counter declaration
+  kResponseField,  // index: response schema slot
+  kCounter,        // index: counter declaration
   kSnapshotAge,
   kSnapshotStale,
   kNow,
   kVariant,
   kPolicyName,
   kPolicyVersion,
-  kLet,              // index: let declaration
-  kEnumMember,       // index: ordinal
-  kBuiltin,          // index: BuiltinId
+  kLet,         // index: let declaration
+  kEnumMember,  // index: ordinal
+  kBuiltin,     // index: BuiltinId
   kHas,
 };
 
@@ -50,7 +50,7 @@ struct ResolvedTarget {
 };
 
 struct RouteInfo {
-  TypeId variant_type = 0;           // enum of the split's arms, if any
+  TypeId variant_type = 0;            // enum of the split's arms, if any
   std::vector<int> cascade_cond_ids;  // per escalate stage
 };
 
@@ -60,8 +60,8 @@ struct CounterInfo {
 
 struct PolicyIR {
   ast::Program program;
-  std::vector<TypeId> type;  // by ExprId
-  std::vector<Ref> ref;      // by ExprId
+  std::vector<TypeId> type;                                            // by ExprId
+  std::vector<Ref> ref;                                                // by ExprId
   std::map<ast::ExprId, std::shared_ptr<const PreparedArg>> prepared;  // calls with literal args
   std::vector<Value> let_values;
   std::vector<TypeId> let_types;
@@ -69,8 +69,8 @@ struct PolicyIR {
   std::vector<CounterInfo> counters;
   std::vector<std::string> cascade_sources;  // canonical `when` source by condition id
   std::map<std::string, int> static_index;   // static target name -> index
-  int id_field = -1;                          // request slot marked `id`
-  int age_s_slot = -1;                        // telemetry slot named age_s, if declared
+  int id_field = -1;                         // request slot marked `id`
+  int age_s_slot = -1;                       // telemetry slot named age_s, if declared
 };
 
 }  // namespace mixtral::internal

@@ -1,15 +1,18 @@
+#include "mixtral/compiler/decision.h"
+
 #include <cmath>
 #include <cstring>
-
-#include "mixtral/compiler/decision.h"
 
 namespace mixtral {
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kRouted: return "routed";
-    case Outcome::kDegraded: return "degraded";
-    case Outcome::kRejected: return "rejected";
+    case Outcome::kRouted:
+      return "routed";
+    case Outcome::kDegraded:
+      return "degraded";
+    case Outcome::kRejected:
+      return "rejected";
   }
   return "rejected";
 }

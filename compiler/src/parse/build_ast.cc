@@ -107,8 +107,7 @@ class Builder {
       if (!t || t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
       if (t->getStartIndex() != expect) {
         diags_->Error("E0009", Range(ctx),
-                      "a dashed target name cannot contain spaces; write `" +
-                          Compact(ctx) + "`");
+                      "a dashed target name cannot contain spaces; write `" + Compact(ctx) + "`");
         break;
       }
       expect = t->getStopIndex() + 1;
@@ -142,22 +141,28 @@ class Builder {
     if (auto* c = item->importDecl()) {
       p_->imports.push_back(ast::ImportDecl{Str(c->STRING()->getSymbol()), Range(c)});
     } else if (auto* c = item->typeDecl()) {
-      p_->types.push_back(ast::TypeDecl{c->ident()->getText(), Range(c->ident()), Type(c->typeExpr())});
+      p_->types.push_back(
+          ast::TypeDecl{c->ident()->getText(), Range(c->ident()), Type(c->typeExpr())});
     } else if (auto* c = item->requestDecl()) {
-      ast::SchemaDecl s{ast::SchemaKind::kRequest, Range(c), c->CLOSED() != nullptr, Fields(c->fieldDecl()), {}};
+      ast::SchemaDecl s{
+          ast::SchemaKind::kRequest, Range(c), c->CLOSED() != nullptr, Fields(c->fieldDecl()), {}};
       p_->schemas.push_back(std::move(s));
     } else if (auto* c = item->attributesDecl()) {
-      p_->schemas.push_back(ast::SchemaDecl{ast::SchemaKind::kAttributes, Range(c), false, Fields(c->fieldDecl()), {}});
+      p_->schemas.push_back(ast::SchemaDecl{
+          ast::SchemaKind::kAttributes, Range(c), false, Fields(c->fieldDecl()), {}});
     } else if (auto* c = item->telemetryDecl()) {
       ast::SchemaDecl s{ast::SchemaKind::kTelemetry, Range(c), false, Fields(c->fieldDecl()), {}};
       if (c->DURATION()) s.stale_after_ms = Duration(c->DURATION());
       p_->schemas.push_back(std::move(s));
     } else if (auto* c = item->responseDecl()) {
-      p_->schemas.push_back(ast::SchemaDecl{ast::SchemaKind::kResponse, Range(c), false, Fields(c->fieldDecl()), {}});
+      p_->schemas.push_back(
+          ast::SchemaDecl{ast::SchemaKind::kResponse, Range(c), false, Fields(c->fieldDecl()), {}});
     } else if (auto* c = item->counterDecl()) {
-      p_->counters.push_back(ast::CounterDecl{c->ident()->getText(), Range(c->ident()), Expr(c->expr()), Duration(c->DURATION())});
+      p_->counters.push_back(ast::CounterDecl{c->ident()->getText(), Range(c->ident()),
+                                              Expr(c->expr()), Duration(c->DURATION())});
     } else if (auto* c = item->breakerDecl()) {
-      p_->breakers.push_back(ast::BreakerDecl{c->ident()->getText(), Range(c->ident()), Expr(c->expr()), Duration(c->DURATION())});
+      p_->breakers.push_back(ast::BreakerDecl{c->ident()->getText(), Range(c->ident()),
+                                              Expr(c->expr()), Duration(c->DURATION())});
     } else if (auto* c = item->letDecl()) {
       p_->lets.push_back(ast::LetDecl{c->ident()->getText(), Range(c->ident()), Expr(c->expr())});
     } else if (auto* c = item->targetDecl()) {
@@ -170,7 +175,8 @@ class Builder {
     } else if (auto* c = item->routeDecl()) {
       Route(c);
     } else if (auto* c = item->assertDecl()) {
-      p_->asserts.push_back(ast::AssertDecl{c->ident()->getText(), Range(c->ident()), Expr(c->expr())});
+      p_->asserts.push_back(
+          ast::AssertDecl{c->ident()->getText(), Range(c->ident()), Expr(c->expr())});
     } else if (auto* c = item->testDecl()) {
       Test(c);
     }
@@ -283,7 +289,8 @@ class Builder {
         r.safe_defaults.push_back(ast::SafeDefault{TargetRef(x->targetRef()), Expr(x->expr()),
                                                    Str(x->STRING()->getSymbol()), Range(x)});
       } else if (auto* x = dynamic_cast<P::MirrorClauseContext*>(item)) {
-        ast::MirrorClause m{TargetRef(x->targetRef()), Rate(x->rate()), ast::kNoExpr, ast::kNoExpr, Range(x)};
+        ast::MirrorClause m{TargetRef(x->targetRef()), Rate(x->rate()), ast::kNoExpr, ast::kNoExpr,
+                            Range(x)};
         size_t next = 0;
         if (x->BY()) m.key = Expr(x->expr(next++));
         if (x->WHEN()) m.when = Expr(x->expr(next++));
@@ -295,7 +302,8 @@ class Builder {
         s.salt = x->SALT() ? Str(x->STRING()->getSymbol()) : s.name;
         s.range = Range(x->ident());
         for (auto* arm : x->splitArm())
-          s.arms.push_back(ast::SplitArm{arm->ident()->getText(), Rate(arm->rate()), Range(arm->ident())});
+          s.arms.push_back(
+              ast::SplitArm{arm->ident()->getText(), Rate(arm->rate()), Range(arm->ident())});
         Once(r, r.split, std::move(s), "split");
       } else if (auto* x = dynamic_cast<P::CascadeClauseContext*>(item)) {
         ast::Cascade k;
@@ -317,9 +325,11 @@ class Builder {
         }
         Once(r, r.ensemble, std::move(e), "ensemble");
       } else if (auto* x = dynamic_cast<P::AnnotateClauseContext*>(item)) {
-        r.annotations.push_back(ast::Annotate{Str(x->STRING()->getSymbol()), Expr(x->expr()), Range(x)});
+        r.annotations.push_back(
+            ast::Annotate{Str(x->STRING()->getSymbol()), Expr(x->expr()), Range(x)});
       } else if (auto* x = dynamic_cast<P::ChargeClauseContext*>(item)) {
-        r.charges.push_back(ast::ChargeClause{x->ident()->getText(), Expr(x->expr()), Range(x->ident())});
+        r.charges.push_back(
+            ast::ChargeClause{x->ident()->getText(), Expr(x->expr()), Range(x->ident())});
       }
     }
     p_->routes.push_back(std::move(r));
@@ -374,7 +384,8 @@ class Builder {
         tokens.push_back(t);
         continue;
       }
-      for (auto it = node->children.rbegin(); it != node->children.rend(); ++it) pending.push_back(*it);
+      for (auto it = node->children.rbegin(); it != node->children.rend(); ++it)
+        pending.push_back(*it);
     }
     std::string out;
     for (auto* t : tokens) {
@@ -382,10 +393,11 @@ class Builder {
       auto* parent = t->parent;
       bool unary_minus = text == "-" && dynamic_cast<P::UnaryExprContext*>(parent);
       bool prefix_not = text == "not" && dynamic_cast<P::NotExprContext*>(parent);
-      bool binary = !unary_minus && !prefix_not &&
-                    (dynamic_cast<P::CmpOpContext*>(parent) || dynamic_cast<P::AddOpContext*>(parent) ||
-                     dynamic_cast<P::MulOpContext*>(parent) || text == "and" || text == "or" ||
-                     ((text == "?" || text == ":") && dynamic_cast<P::ExprContext*>(parent)));
+      bool binary =
+          !unary_minus && !prefix_not &&
+          (dynamic_cast<P::CmpOpContext*>(parent) || dynamic_cast<P::AddOpContext*>(parent) ||
+           dynamic_cast<P::MulOpContext*>(parent) || text == "and" || text == "or" ||
+           ((text == "?" || text == ":") && dynamic_cast<P::ExprContext*>(parent)));
       if (binary) {
         // `not in` is one operator: a single space between its words.
         if (text == "in" && out.size() >= 4 && out.compare(out.size() - 4, 4, "not ") == 0) {
@@ -482,7 +494,8 @@ class Builder {
     ExprId acc = And(xs[0]);
     for (size_t i = 1; i < xs.size(); ++i) {
       ExprId rhs = And(xs[i]);
-      acc = Make(Span(p_->at(acc).range, p_->at(rhs).range), ast::Binary{ast::BinOp::kOr, acc, rhs}, {acc, rhs});
+      acc = Make(Span(p_->at(acc).range, p_->at(rhs).range), ast::Binary{ast::BinOp::kOr, acc, rhs},
+                 {acc, rhs});
     }
     return acc;
   }
@@ -491,7 +504,8 @@ class Builder {
     ExprId acc = Not(xs[0]);
     for (size_t i = 1; i < xs.size(); ++i) {
       ExprId rhs = Not(xs[i]);
-      acc = Make(Span(p_->at(acc).range, p_->at(rhs).range), ast::Binary{ast::BinOp::kAnd, acc, rhs}, {acc, rhs});
+      acc = Make(Span(p_->at(acc).range, p_->at(rhs).range),
+                 ast::Binary{ast::BinOp::kAnd, acc, rhs}, {acc, rhs});
     }
     return acc;
   }
@@ -499,7 +513,8 @@ class Builder {
     ExprId e = Cmp(ctx->cmpExpr());
     auto nots = ctx->NOT();
     for (size_t i = nots.size(); i-- > 0;)
-      e = Make(Span(TokRange(nots[i]->getSymbol()), p_->at(e).range), ast::Unary{ast::UnOp::kNot, e}, {e});
+      e = Make(Span(TokRange(nots[i]->getSymbol()), p_->at(e).range),
+               ast::Unary{ast::UnOp::kNot, e}, {e});
     return e;
   }
   ExprId Cmp(P::CmpExprContext* ctx) {
@@ -508,7 +523,7 @@ class Builder {
     ExprId rhs = Add(ctx->addExpr(1));
     auto* op = ctx->cmpOp();
     std::string t = op->getText();
-    ast::BinOp b = t == "==" ? ast::BinOp::kEq
+    ast::BinOp b = t == "=="   ? ast::BinOp::kEq
                    : t == "!=" ? ast::BinOp::kNe
                    : t == "<"  ? ast::BinOp::kLt
                    : t == "<=" ? ast::BinOp::kLe
@@ -547,7 +562,8 @@ class Builder {
     ExprId e;
     // Fold one minus into a bare numeric literal so that INT64_MIN is writable.
     auto* lit = post->postfixOp().empty() ? post->primary() : nullptr;
-    if (negs > 0 && lit && (dynamic_cast<P::IntLitContext*>(lit) || dynamic_cast<P::FloatLitContext*>(lit))) {
+    if (negs > 0 && lit &&
+        (dynamic_cast<P::IntLitContext*>(lit) || dynamic_cast<P::FloatLitContext*>(lit))) {
       SourceRange r = Span(TokRange(ctx->getStart()), Range(lit));
       std::string err;
       if (dynamic_cast<P::IntLitContext*>(lit)) {
@@ -564,7 +580,8 @@ class Builder {
       e = Postfix(post);
     }
     for (size_t i = negs; i-- > 0;) {
-      antlr4::Token* minus = dynamic_cast<antlr4::tree::TerminalNode*>(ctx->children[i])->getSymbol();
+      antlr4::Token* minus =
+          dynamic_cast<antlr4::tree::TerminalNode*>(ctx->children[i])->getSymbol();
       e = Make(Span(TokRange(minus), p_->at(e).range), ast::Unary{ast::UnOp::kNeg, e}, {e});
     }
     return e;

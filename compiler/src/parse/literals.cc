@@ -44,7 +44,8 @@ std::optional<int64_t> DecodeInt(std::string_view text, bool negated, std::strin
     *error = "integer literal " + std::string(text) + " is out of range for int (64-bit)";
     return std::nullopt;
   }
-  if (negated) return v == kMax + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v);
+  if (negated)
+    return v == kMax + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v);
   return static_cast<int64_t>(v);
 }
 
@@ -62,7 +63,7 @@ std::optional<double> DecodeFloat(std::string_view text, std::string* error) {
 std::optional<int64_t> DecodeDurationMs(std::string_view text, std::string* error) {
   size_t unit_at = text.find_first_not_of("0123456789_");
   std::string_view unit = text.substr(unit_at);
-  int64_t scale = unit == "ms" ? 1
+  int64_t scale = unit == "ms"  ? 1
                   : unit == "s" ? 1000
                   : unit == "m" ? 60000
                   : unit == "h" ? 3600000
@@ -121,11 +122,21 @@ std::optional<std::string> DecodeString(std::string_view text, std::string* erro
     }
     char e = body[++i];
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
       case 'u': {
         uint32_t cp = 0;
         std::from_chars(body.data() + i + 1, body.data() + i + 5, cp, 16);
@@ -138,7 +149,8 @@ std::optional<std::string> DecodeString(std::string_view text, std::string* erro
         AppendUtf8(out, cp);
         break;
       }
-      default: out += e;  // \" \\ \/
+      default:
+        out += e;  // \" \\ \/
     }
   }
   return out;

@@ -1,6 +1,5 @@
 // The exception firewall around ANTLR: pre-checks first, our own error
 // listener, bail out at the first syntax error, and catch (...) at the end.
-#include "parse/large_stack.h"
 #include "parse/parse.h"
 
 #include <exception>
@@ -10,6 +9,7 @@
 #include "MixtralParser.h"
 #include "antlr4-runtime.h"
 #include "parse/build_ast.h"
+#include "parse/large_stack.h"
 
 namespace mixtral::parse {
 namespace {
@@ -57,7 +57,8 @@ class Listener : public antlr4::BaseErrorListener {
       if (items <= 6) return "unexpected " + found + "; expected one of " + set;
       return "unexpected " + found;
     }
-    if (single != std::string::npos) return "unexpected " + found + "; expected " + msg.substr(single + 10);
+    if (single != std::string::npos)
+      return "unexpected " + found + "; expected " + msg.substr(single + 10);
     if (msg.rfind("missing ", 0) == 0) {
       size_t at = msg.find(" at ");
       return "expected " + msg.substr(8, at == std::string::npos ? std::string::npos : at - 8) +
@@ -77,7 +78,8 @@ class Listener : public antlr4::BaseErrorListener {
 // escape, or no closing quote on its line.
 std::string StringProblem(std::string_view text, antlr4::Token* quote) {
   size_t line_start = 0;
-  for (size_t line = 1; line < quote->getLine(); ++line) line_start = text.find('\n', line_start) + 1;
+  for (size_t line = 1; line < quote->getLine(); ++line)
+    line_start = text.find('\n', line_start) + 1;
   size_t pos = line_start;
   for (size_t col = 0; col < quote->getCharPositionInLine() && pos < text.size(); ++pos)
     if ((static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80) ++col;
@@ -114,8 +116,9 @@ bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program*
         t->getText().size() > kMaxTokenBytes) {
       SourceLoc at{static_cast<uint32_t>(t->getLine()),
                    static_cast<uint32_t>(t->getCharPositionInLine() + 1)};
-      diags->Error("E0005", SourceRange{file, at, at},
-                   "token is longer than 64 KiB (" + std::to_string(t->getText().size()) + " bytes)");
+      diags->Error(
+          "E0005", SourceRange{file, at, at},
+          "token is longer than 64 KiB (" + std::to_string(t->getText().size()) + " bytes)");
       return false;
     }
     if (t->getType() == mixtral_gen::MixtralLexer::BAD_CHAR) {
@@ -124,7 +127,8 @@ bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program*
       if (t->getText() == "\"") {
         diags->Error("E0008", SourceRange{file, at, at}, StringProblem(text, t));
       } else {
-        diags->Error("E0002", SourceRange{file, at, at}, "invalid character `" + t->getText() + "`");
+        diags->Error("E0002", SourceRange{file, at, at},
+                     "invalid character `" + t->getText() + "`");
       }
       return false;
     }
@@ -172,8 +176,7 @@ bool ParseFile(uint32_t file, std::string_view text, bool is_root, ast::Program*
       diags->Error("E0001", SourceRange{file, {1, 1}, {1, 1}},
                    std::string("the parser gave up on this input: ") + e.what());
     } catch (...) {
-      diags->Error("E0001", SourceRange{file, {1, 1}, {1, 1}},
-                   "the parser gave up on this input");
+      diags->Error("E0001", SourceRange{file, {1, 1}, {1, 1}}, "the parser gave up on this input");
     }
   });
   return ok;

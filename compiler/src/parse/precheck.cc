@@ -67,7 +67,8 @@ bool Precheck(uint32_t file, std::string_view text, Diagnostics* diags) {
       size_t j = i;
       while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
       size_t k = j;
-      while (k > 0 && (std::isalnum(static_cast<unsigned char>(text[k - 1])) || text[k - 1] == '_')) --k;
+      while (k > 0 && (std::isalnum(static_cast<unsigned char>(text[k - 1])) || text[k - 1] == '_'))
+        --k;
       std::string_view word = text.substr(k, j - k);
       type_open = word == "list" || word == "set" || word == "map";
     }
@@ -78,7 +79,8 @@ bool Precheck(uint32_t file, std::string_view text, Diagnostics* diags) {
                      "nesting is deeper than " + std::to_string(kMaxNesting) + " levels");
         return false;
       }
-    } else if ((c == ')' || c == ']' || c == '}' || c == '>') && !closers.empty() && closers.back() == c) {
+    } else if ((c == ')' || c == ']' || c == '}' || c == '>') && !closers.empty() &&
+               closers.back() == c) {
       closers.pop_back();  // unbalanced closers are the parser's to report
     }
   }

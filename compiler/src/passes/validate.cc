@@ -23,10 +23,14 @@ Reads Classify(const internal::PolicyIR& ir, ast::ExprId root) {
       case RefKind::kEnumMember:
       case RefKind::kBuiltin:
       case RefKind::kPolicyName:
-      case RefKind::kPolicyVersion: break;
+      case RefKind::kPolicyVersion:
+        break;
       case RefKind::kAttribute:
-      case RefKind::kTargetName: out = Reads::kStatic; break;
-      default: return Reads::kDynamic;
+      case RefKind::kTargetName:
+        out = Reads::kStatic;
+        break;
+      default:
+        return Reads::kDynamic;
     }
     std::visit(
         [&](const auto& n) {
@@ -85,7 +89,8 @@ void Validate(const Policy& policy, const internal::PolicyIR& ir, Diagnostics* d
   bool route_always = false;
   for (const ast::Route& r : p.routes) {
     if (route_always && !r.is_default)
-      diags->Warning("W0303", r.range, "route `" + r.name + "` is unreachable: an earlier route always matches");
+      diags->Warning("W0303", r.range,
+                     "route `" + r.name + "` is unreachable: an earlier route always matches");
     if (r.when != ast::kNoExpr && Classify(ir, r.when) == Reads::kConstant) {
       internal::EvalCtx ctx;
       ctx.policy = &policy;
@@ -96,21 +101,25 @@ void Validate(const Policy& policy, const internal::PolicyIR& ir, Diagnostics* d
     const ast::Rule* blocker = nullptr;
     std::vector<std::string> seen;
     for (const ast::Rule& rule : r.rules) {
-      std::string text = std::string(rule.forbid ? "forbid " : "require ") + ast::PrintExpr(p, rule.cond);
+      std::string text =
+          std::string(rule.forbid ? "forbid " : "require ") + ast::PrintExpr(p, rule.cond);
       for (size_t i = 0; i < seen.size(); ++i) {
         if (seen[i] == text) {
-          diags->Warning("W0302", rule.range, "rule `" + rule.name + "` repeats `" + r.rules[i].name +
-                                                  "` exactly; it can never change a decision");
+          diags->Warning("W0302", rule.range,
+                         "rule `" + rule.name + "` repeats `" + r.rules[i].name +
+                             "` exactly; it can never change a decision");
           break;
         }
       }
       seen.push_back(text);
       if (blocker) {
-        diags->Warning("W0301", rule.range, "rule `" + rule.name + "` is unreachable: rule `" +
-                                                blocker->name + "` already removes every target");
+        diags->Warning("W0301", rule.range,
+                       "rule `" + rule.name + "` is unreachable: rule `" + blocker->name +
+                           "` already removes every target");
         continue;
       }
-      if (Classify(ir, rule.cond) == Reads::kConstant && StaticVerdict(policy, ir, rule, nullptr) == false)
+      if (Classify(ir, rule.cond) == Reads::kConstant &&
+          StaticVerdict(policy, ir, rule, nullptr) == false)
         blocker = &rule;
     }
     if (statics.empty() || blocker) continue;
@@ -127,8 +136,9 @@ void Validate(const Policy& policy, const internal::PolicyIR& ir, Diagnostics* d
       any |= passes;
     }
     if (!any)
-      diags->Warning("W0304", r.range, "no declared target can ever pass route `" + r.name +
-                                           "` (inventory targets are checked at evaluation)");
+      diags->Warning("W0304", r.range,
+                     "no declared target can ever pass route `" + r.name +
+                         "` (inventory targets are checked at evaluation)");
   }
 }
 

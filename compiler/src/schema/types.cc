@@ -48,17 +48,28 @@ TypeId TypeTable::NewEnum(EnumInfo info) {
 std::string TypeTable::Name(TypeId t) const {
   const TypeInfo& i = types_[t];
   switch (i.kind) {
-    case TypeKind::kError: return "<error>";
-    case TypeKind::kBool: return "bool";
-    case TypeKind::kInt: return "int";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kString: return "string";
-    case TypeKind::kDuration: return "duration";
-    case TypeKind::kTime: return "time";
-    case TypeKind::kEnum: return enums_[i.enum_id].name;
-    case TypeKind::kList: return "list<" + Name(i.elem) + ">";
-    case TypeKind::kSet: return "set<" + Name(i.elem) + ">";
-    case TypeKind::kMap: return "map<" + Name(i.key) + ", " + Name(i.elem) + ">";
+    case TypeKind::kError:
+      return "<error>";
+    case TypeKind::kBool:
+      return "bool";
+    case TypeKind::kInt:
+      return "int";
+    case TypeKind::kFloat:
+      return "float";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kDuration:
+      return "duration";
+    case TypeKind::kTime:
+      return "time";
+    case TypeKind::kEnum:
+      return enums_[i.enum_id].name;
+    case TypeKind::kList:
+      return "list<" + Name(i.elem) + ">";
+    case TypeKind::kSet:
+      return "set<" + Name(i.elem) + ">";
+    case TypeKind::kMap:
+      return "map<" + Name(i.key) + ", " + Name(i.elem) + ">";
   }
   return "<?>";
 }

@@ -26,10 +26,14 @@ Value FromScalar(const Scalar& s) {
   return std::visit(
       [](const auto& v) -> Value {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) return Value::Str(v);
-        else if constexpr (std::is_same_v<T, int64_t>) return Value::Int(v);
-        else if constexpr (std::is_same_v<T, double>) return Value::Float(v);
-        else return Value::Bool(v);
+        if constexpr (std::is_same_v<T, std::string>)
+          return Value::Str(v);
+        else if constexpr (std::is_same_v<T, int64_t>)
+          return Value::Int(v);
+        else if constexpr (std::is_same_v<T, double>)
+          return Value::Float(v);
+        else
+          return Value::Bool(v);
       },
       s);
 }
@@ -54,18 +58,21 @@ Fields DecisionFields(const Decision& d) {
   }
   if (d.degraded_reason) f["degraded_reason"] = Value::Str(*d.degraded_reason);
   Value::Map charges;
-  for (const Charge& c : d.charges) charges.emplace_back(Value::Str(c.counter), Value::Float(c.amount));
+  for (const Charge& c : d.charges)
+    charges.emplace_back(Value::Str(c.counter), Value::Float(c.amount));
   f["charges"] = Value::MapOf(std::move(charges));
   Value::Map ann;
   for (const auto& [k, v] : d.annotations) ann.emplace_back(Value::Str(k), FromScalar(v));
   f["annotations"] = Value::MapOf(std::move(ann));
   if (d.explain) {
     Value::Map removed;
-    for (const auto& [t, rules] : d.explain->removed) removed.emplace_back(Value::Str(t), StrList(rules));
+    for (const auto& [t, rules] : d.explain->removed)
+      removed.emplace_back(Value::Str(t), StrList(rules));
     f["removed"] = Value::MapOf(std::move(removed));
     Value::Map scores;
     for (const Score& s : d.explain->scores)
-      scores.emplace_back(Value::Str(s.target), s.value ? Value::Float(*s.value) : Value::Missing());
+      scores.emplace_back(Value::Str(s.target),
+                          s.value ? Value::Float(*s.value) : Value::Missing());
     f["scores"] = Value::MapOf(std::move(scores));
     names.clear();
     for (const Dropped& x : d.explain->dropped) names.push_back(x.target);
@@ -80,16 +87,21 @@ Fields DecisionFields(const Decision& d) {
 
 std::string Render(const Value& v) {
   switch (v.kind()) {
-    case K::kMissing: return "null";
-    case K::kBool: return v.as_bool() ? "true" : "false";
-    case K::kInt: return std::to_string(v.as_int());
+    case K::kMissing:
+      return "null";
+    case K::kBool:
+      return v.as_bool() ? "true" : "false";
+    case K::kInt:
+      return std::to_string(v.as_int());
     case K::kFloat: {
       char buf[64];
       auto r = std::to_chars(buf, buf + sizeof buf, v.as_float());
       return std::string(buf, r.ptr);
     }
-    case K::kString: return "\"" + std::string(v.as_string()) + "\"";
-    case K::kEnum: return "#" + std::to_string(v.as_enum());
+    case K::kString:
+      return "\"" + std::string(v.as_string()) + "\"";
+    case K::kEnum:
+      return "#" + std::to_string(v.as_enum());
     case K::kList:
     case K::kSet: {
       std::string s = "[";
@@ -127,18 +139,21 @@ class ExpectEval {
   Value Node(ast::ExprId, const ast::DurationLit& n) { return Value::Int(n.ms); }
   Value Node(ast::ExprId, const ast::Ident& n) {
     if (auto it = f_.find(n.name); it != f_.end()) return it->second;
-    if (n.name == "routed" || n.name == "degraded" || n.name == "rejected") return Value::Str(n.name);
-    static const char* kKnown[] = {"route", "outcome", "target", "fallbacks", "mirrors", "variant",
-                                   "escalation", "ensemble", "reject_status", "reject_reason",
-                                   "degraded_reason", "annotations", "removed", "dropped", "scores",
-                                   "faults", "assertions", "charges"};
+    if (n.name == "routed" || n.name == "degraded" || n.name == "rejected")
+      return Value::Str(n.name);
+    static const char* kKnown[] = {
+        "route",           "outcome",     "target",   "fallbacks",     "mirrors",
+        "variant",         "escalation",  "ensemble", "reject_status", "reject_reason",
+        "degraded_reason", "annotations", "removed",  "dropped",       "scores",
+        "faults",          "assertions",  "charges"};
     for (const char* k : kKnown)
       if (n.name == k) return Value::Missing();  // a field the decision does not have
     if (error.empty()) error = "unknown decision field `" + n.name + "`";
     return Value::Missing();
   }
   Value Node(ast::ExprId, const ast::Member& n) {
-    if (const auto* base = std::get_if<ast::Ident>(&p_.at(n.base).node); base && base->name == "explain")
+    if (const auto* base = std::get_if<ast::Ident>(&p_.at(n.base).node);
+        base && base->name == "explain")
       return Node(n.base, ast::Ident{n.field});
     return Lookup(Eval(n.base), Value::Str(n.field));
   }
@@ -157,7 +172,8 @@ class ExpectEval {
     if (n.args.size() == 1 && (n.fn == "len" || n.fn == "has")) {
       Value v = Eval(n.args[0]);
       if (n.fn == "has") return Value::Bool(!v.is_missing());
-      if (v.kind() == K::kList || v.kind() == K::kSet) return Value::Int(static_cast<int64_t>(v.as_list().size()));
+      if (v.kind() == K::kList || v.kind() == K::kSet)
+        return Value::Int(static_cast<int64_t>(v.as_list().size()));
       if (v.kind() == K::kMap) return Value::Int(static_cast<int64_t>(v.as_map().size()));
       if (v.kind() == K::kString) return Value::Int(static_cast<int64_t>(v.as_string().size()));
       return Value::Missing();
@@ -167,7 +183,8 @@ class ExpectEval {
   }
   Value Node(ast::ExprId, const ast::Unary& n) {
     Value v = Eval(n.operand);
-    if (n.op == ast::UnOp::kNot) return v.kind() == K::kBool ? Value::Bool(!v.as_bool()) : Value::Missing();
+    if (n.op == ast::UnOp::kNot)
+      return v.kind() == K::kBool ? Value::Bool(!v.as_bool()) : Value::Missing();
     if (v.kind() == K::kInt) return Value::Int(-v.as_int());
     if (v.kind() == K::kFloat) return Value::Float(-v.as_float());
     return Value::Missing();
@@ -199,7 +216,8 @@ class ExpectEval {
       case BinOp::kAnd:
       case BinOp::kOr: {
         if (a.kind() != K::kBool || b.kind() != K::kBool) return Value::Missing();
-        return Value::Bool(n.op == BinOp::kAnd ? a.as_bool() && b.as_bool() : a.as_bool() || b.as_bool());
+        return Value::Bool(n.op == BinOp::kAnd ? a.as_bool() && b.as_bool()
+                                               : a.as_bool() || b.as_bool());
       }
       case BinOp::kEq:
       case BinOp::kNe: {
@@ -224,22 +242,32 @@ class ExpectEval {
       case BinOp::kGt:
       case BinOp::kGe: {
         note();
-        bool numeric = (a.kind() == K::kInt || a.kind() == K::kFloat) && (b.kind() == K::kInt || b.kind() == K::kFloat);
+        bool numeric = (a.kind() == K::kInt || a.kind() == K::kFloat) &&
+                       (b.kind() == K::kInt || b.kind() == K::kFloat);
         if (!numeric) return Value::Bool(false);
         double x = Num(a), y = Num(b);
-        bool r = n.op == BinOp::kLt ? x < y : n.op == BinOp::kLe ? x <= y : n.op == BinOp::kGt ? x > y : x >= y;
+        bool r = n.op == BinOp::kLt   ? x < y
+                 : n.op == BinOp::kLe ? x <= y
+                 : n.op == BinOp::kGt ? x > y
+                                      : x >= y;
         return Value::Bool(r);
       }
       default: {
-        bool numeric = (a.kind() == K::kInt || a.kind() == K::kFloat) && (b.kind() == K::kInt || b.kind() == K::kFloat);
+        bool numeric = (a.kind() == K::kInt || a.kind() == K::kFloat) &&
+                       (b.kind() == K::kInt || b.kind() == K::kFloat);
         if (!numeric) return Value::Missing();
         double x = Num(a), y = Num(b);
         switch (n.op) {
-          case BinOp::kAdd: return Value::Float(x + y);
-          case BinOp::kSub: return Value::Float(x - y);
-          case BinOp::kMul: return Value::Float(x * y);
-          case BinOp::kDiv: return Value::Float(x / y);
-          default: return Value::Missing();
+          case BinOp::kAdd:
+            return Value::Float(x + y);
+          case BinOp::kSub:
+            return Value::Float(x - y);
+          case BinOp::kMul:
+            return Value::Float(x * y);
+          case BinOp::kDiv:
+            return Value::Float(x / y);
+          default:
+            return Value::Missing();
         }
       }
     }
@@ -292,8 +320,10 @@ std::vector<ExpectResult> CheckExpectations(const Policy& policy, size_t index, 
       ExpectEval ev(p, fields);
       Value v = ev.Eval(e.expr);
       r.pass = ev.error.empty() && v.kind() == K::kBool && v.as_bool();
-      if (!ev.error.empty()) r.detail = ev.error;
-      else if (!r.pass) r.detail = ev.detail.empty() ? "it evaluated to " + Render(v) : ev.detail;
+      if (!ev.error.empty())
+        r.detail = ev.error;
+      else if (!r.pass)
+        r.detail = ev.detail.empty() ? "it evaluated to " + Render(v) : ev.detail;
     }
     out.push_back(std::move(r));
   }

@@ -50,9 +50,9 @@ std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view
   const Schema& schema = policy.request;
   info.decision_id = DecisionId(schema, doc);
   BoundRequest bound;
-  if (auto err = io::BindObjectFields(policy.types, schema, doc, root, io::BindLimits{kMaxStringFieldBytes},
-                                      schema.closed || options.reject_unknown, {}, &info.unknown_fields,
-                                      &bound.fields)) {
+  if (auto err = io::BindObjectFields(
+          policy.types, schema, doc, root, io::BindLimits{kMaxStringFieldBytes},
+          schema.closed || options.reject_unknown, {}, &info.unknown_fields, &bound.fields)) {
     return err;
   }
   *out = std::move(bound);

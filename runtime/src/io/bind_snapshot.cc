@@ -5,6 +5,7 @@
 // but the values inside a telemetry entry or an inventory entry are lenient:
 // a wrong-typed one becomes missing and is counted (contract §4), because one
 // bad exporter must not take routing down.
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -57,7 +58,8 @@ bool Absent(const JsonValue* v) { return v == nullptr || v->is_null(); }
 
 class SnapshotBinder {
  public:
-  explicit SnapshotBinder(const Policy& policy) : policy_(policy) {}
+  SnapshotBinder(const Policy& policy, const SnapshotBindOptions& options)
+      : policy_(policy), options_(options) {}
 
   std::optional<InputError> Bind(std::string_view snapshot_json,
                                  std::optional<std::string_view> inventory_json,
@@ -70,6 +72,14 @@ class SnapshotBinder {
       return Shape(PathNode::Root(kRoot), "an object", doc);
     }
     const PathNode root = PathNode::Root(kRoot);
+    if (options_.reject_unknown) {
+      for (const auto& member : *doc.as_object()) {
+        static const char* kKnown[] = {"version", "taken_at", "inventory", "targets", "counters"};
+        if (std::none_of(std::begin(kKnown), std::end(kKnown),
+                         [&](const char* k) { return member.first == k; }))
+          return MakeError(Err::kUnknownField, root.Member(member.first).Render(), "unknown field");
+      }
+    }
 
     // With --inventory the file's entries are reported as `inventory[i]`,
     // which is where the user has to look for them.
@@ -221,11 +231,12 @@ class SnapshotBinder {
         return err;
       }
       // Inventory entries are configuration: bound strictly, like requests
-      // (lang/SPEC.md §15.5); unknown attributes are ignored.
+      // (lang/SPEC.md §15.5); unknown attributes are errors only in the CLI.
       std::vector<Value> attributes;
       uint64_t unknown = 0;
-      if (auto err = io::BindObjectFields(policy_.types, policy_.attributes, (*entries)[i], at, io::BindLimits{}, false,
-                                      "name", &unknown, &attributes)) {
+      if (auto err = io::BindObjectFields(policy_.types, policy_.attributes, (*entries)[i], at,
+                                          io::BindLimits{}, options_.reject_unknown, "name",
+                                          &unknown, &attributes)) {
         return err;
       }
       if (auto err = AddTarget(*name, std::move(attributes), at.Member("name"))) {
@@ -313,6 +324,7 @@ class SnapshotBinder {
   }
 
   const Policy& policy_;
+  const SnapshotBindOptions options_;
   BoundSnapshot snap_;
   std::unordered_map<std::string, size_t> index_;  // target name -> index in snap_.targets
 };
@@ -321,9 +333,9 @@ class SnapshotBinder {
 
 std::optional<InputError> BindSnapshotJson(const Policy& policy, std::string_view snapshot_json,
                                            std::optional<std::string_view> inventory_json,
-                                           BoundSnapshot* out) {
+                                           BoundSnapshot* out, const SnapshotBindOptions& options) {
   try {
-    return SnapshotBinder(policy).Bind(snapshot_json, inventory_json, out);
+    return SnapshotBinder(policy, options).Bind(snapshot_json, inventory_json, out);
   } catch (...) {
     return io::InternalError(kRoot);
   }

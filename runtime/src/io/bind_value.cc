@@ -283,13 +283,15 @@ std::optional<InputError> BindObjectFields(const TypeTable& types, const Schema&
                                            std::vector<Value>* out) {
   const JsonValue::Object* members = object.as_object();
   if (members == nullptr) {
-    return MakeError(Err::kWrongType, root.Render(), std::string("expected an object, got ") + object.KindName());
+    return MakeError(Err::kWrongType, root.Render(),
+                     std::string("expected an object, got ") + object.KindName());
   }
   // Unknown fields before missing ones: a misspelt name explains the
   // "missing required field" that would otherwise be reported instead.
   for (const auto& member : *members) {
-    if (schema.Find(member.first) >= 0 || member.first == ignore) continue;
-    if (reject_unknown) return MakeError(Err::kUnknownField, root.Member(member.first).Render(), "unknown field");
+    if (schema.Find(member.first) >= 0 || (!ignore.empty() && member.first == ignore)) continue;
+    if (reject_unknown)
+      return MakeError(Err::kUnknownField, root.Member(member.first).Render(), "unknown field");
     ++*unknown;
   }
   std::vector<Value> values(schema.fields.size());
@@ -301,11 +303,13 @@ std::optional<InputError> BindObjectFields(const TypeTable& types, const Schema&
       if (field.default_value) {
         values[i] = *field.default_value;
       } else if (!field.optional) {
-        return MakeError(Err::kMissingField, root.Member(field.name).Render(), "missing required field");
+        return MakeError(Err::kMissingField, root.Member(field.name).Render(),
+                         "missing required field");
       }
       continue;
     }
-    if (auto err = BindValue(types, field.type, *value, root.Member(field.name), limits, &values[i])) {
+    if (auto err =
+            BindValue(types, field.type, *value, root.Member(field.name), limits, &values[i])) {
       return err;
     }
   }

@@ -61,6 +61,18 @@ std::optional<InputError> PrecheckJson(std::string_view text, size_t max_bytes,
     return MakeError(Err::kInvalidUtf8, std::string(root),
                      "invalid UTF-8 at byte " + std::to_string(*at), *at);
   }
+  // JSON allows no raw control characters but whitespace; nlohmann would
+  // also stop reading at a NUL byte and silently ignore what follows.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      return MakeError(Err::kMalformedJson, std::string(root),
+                       "malformed JSON at byte " + std::to_string(i) +
+                           ": raw control character 0x" + "0123456789abcdef"[c >> 4] +
+                           "0123456789abcdef"[c & 15],
+                       i);
+    }
+  }
   if (auto at = FindTooDeep(text, kMaxJsonDepth)) {
     return MakeError(Err::kTooDeep, std::string(root),
                      "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels at byte " +

@@ -2,6 +2,9 @@
 // would overwrite duplicate keys and forget how an out-of-range number was
 // written; the SAX events carry both.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -135,6 +138,44 @@ class DomBuilder {
   std::vector<Frame> frames_;
 };
 
+// Number literals beyond binary64's range round to ±Infinity (IEEE, SPEC
+// §15.1), but nlohmann rejects them. They are rewritten as the strings that
+// float fields accept for infinities; nullopt when there are none.
+std::optional<std::string> InfinitiesAsStrings(std::string_view text) {
+  std::optional<std::string> out;
+  bool in_string = false;
+  size_t copied = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    size_t end = i + 1;
+    while (end < text.size() && std::strchr("0123456789.eE+-", text[end])) ++end;
+    std::string token(text.substr(i, end - i));
+    bool is_float = token.find_first_of(".eE") != std::string::npos;
+    double v = is_float ? std::strtod(token.c_str(), nullptr) : 0;
+    if (is_float && std::isinf(v)) {
+      if (!out) out.emplace();
+      out->append(text.substr(copied, i - copied));
+      out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+      copied = end;
+    }
+    i = end - 1;
+  }
+  if (out) out->append(text.substr(copied));
+  return out;
+}
+
 }  // namespace
 
 std::optional<InputError> ParseJson(std::string_view text, size_t max_bytes, std::string_view root,
@@ -142,6 +183,8 @@ std::optional<InputError> ParseJson(std::string_view text, size_t max_bytes, std
   if (auto err = PrecheckJson(text, max_bytes, root)) {
     return err;
   }
+  std::optional<std::string> rewritten = InfinitiesAsStrings(text);
+  if (rewritten) text = *rewritten;
   DomBuilder builder(root);
   bool ok = false;
   try {

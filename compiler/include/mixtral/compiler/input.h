@@ -22,10 +22,10 @@ struct BoundRequest {
 
 struct BoundTarget {
   std::string name;
-  std::vector<Value> attributes;  // attribute-schema order
-  std::vector<Value> telemetry;   // telemetry-schema order; all missing when absent
-  bool has_telemetry = false;     // the snapshot had an entry for this target
-  std::optional<double> age_s;    // the entry's age_s, if given
+  std::vector<Value> attributes;            // attribute-schema order
+  std::vector<Value> telemetry;             // telemetry-schema order; all missing when absent
+  bool has_telemetry = false;               // the snapshot had an entry for this target
+  std::optional<double> age_s;              // the entry's age_s, if given
   std::optional<int64_t> ejected_until_ms;  // breaker state stored in the snapshot
 };
 

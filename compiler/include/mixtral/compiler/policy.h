@@ -31,10 +31,10 @@ struct Policy {
   Schema response;    // cascade response
   std::optional<int64_t> stale_after_ms;
 
-  std::vector<std::string> static_targets;                 // declaration order
-  std::vector<std::vector<Value>> static_attributes;       // per static target
-  std::vector<std::string> routes;                         // declaration order
-  std::vector<std::string> counters;                       // declaration order
+  std::vector<std::string> static_targets;            // declaration order
+  std::vector<std::vector<Value>> static_attributes;  // per static target
+  std::vector<std::string> routes;                    // declaration order
+  std::vector<std::string> counters;                  // declaration order
 
   std::shared_ptr<const internal::PolicyIR> ir;
 };

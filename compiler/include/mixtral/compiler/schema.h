@@ -33,8 +33,8 @@ using TypeId = uint32_t;
 
 struct TypeInfo {
   TypeKind kind = TypeKind::kError;
-  TypeId elem = 0;   // list/set element, map value
-  TypeId key = 0;    // map key
+  TypeId elem = 0;  // list/set element, map value
+  TypeId key = 0;   // map key
   uint32_t enum_id = 0;
 };
 

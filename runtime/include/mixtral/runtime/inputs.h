@@ -4,7 +4,8 @@
 //
 //   mixtral::BoundRequest req;
 //   if (auto err = mixtral::BindRequestJson(*policy, text, {.reject_unknown = true}, &req))
-//     std::cerr << err->path << ": " << err->message << "\n";   // request.tier: unknown enum value "gold"
+//     std::cerr << err->path << ": " << err->message << "\n";   // request.tier: unknown enum value
+//     "gold"
 //
 // Nothing here throws; every malformed input comes back as an InputError.
 #pragma once
@@ -28,9 +29,9 @@ inline constexpr int kMaxJsonDepth = 64;
 inline constexpr size_t kMaxStringFieldBytes = 4 * 1024;
 
 struct InputError {
-  std::string code;     // stable, e.g. "E1013"
-  std::string path;     // JSON path: "request.tier", "snapshot.targets[3].p95_ms"
-  std::string message;  // "unknown enum value \"gold\""
+  std::string code;                   // stable, e.g. "E1013"
+  std::string path;                   // JSON path: "request.tier", "snapshot.targets[3].p95_ms"
+  std::string message;                // "unknown enum value \"gold\""
   std::optional<size_t> byte_offset;  // for syntax and UTF-8 errors
   // "request.tier: unknown enum value \"gold\""
   std::string ToString() const;
@@ -49,11 +50,18 @@ std::optional<InputError> BindRequestJson(const Policy& policy, std::string_view
                                           const RequestBindOptions& options, BoundRequest* out,
                                           RequestBindInfo* info = nullptr);
 
+struct SnapshotBindOptions {
+  // The CLI rejects unknown top-level members and unknown inventory
+  // attributes (E1011) to catch typos; the library ignores them (SPEC §15).
+  bool reject_unknown = false;
+};
+
 // `inventory`, when given, replaces the snapshot's `inventory` (--inventory FILE).
 // Fills out->sha256 with the SHA-256 of the canonical snapshot, inventory included.
 std::optional<InputError> BindSnapshotJson(const Policy& policy, std::string_view snapshot_json,
                                            std::optional<std::string_view> inventory_json,
-                                           BoundSnapshot* out);
+                                           BoundSnapshot* out,
+                                           const SnapshotBindOptions& options = {});
 
 // A batch line's error in place of its decision (contract §9):
 // {"error":{"code":…,"message":…,"path":…},"line":N}, compact and canonical.

@@ -29,10 +29,26 @@ class Value {
 
   Value() = default;
   static Value Missing() { return Value(); }
-  static Value Bool(bool b) { Value v(Kind::kBool); v.u_.b = b; return v; }
-  static Value Int(int64_t i) { Value v(Kind::kInt); v.u_.i = i; return v; }
-  static Value Float(double f) { Value v(Kind::kFloat); v.u_.f = f; return v; }
-  static Value Enum(uint32_t ordinal) { Value v(Kind::kEnum); v.u_.e = ordinal; return v; }
+  static Value Bool(bool b) {
+    Value v(Kind::kBool);
+    v.u_.b = b;
+    return v;
+  }
+  static Value Int(int64_t i) {
+    Value v(Kind::kInt);
+    v.u_.i = i;
+    return v;
+  }
+  static Value Float(double f) {
+    Value v(Kind::kFloat);
+    v.u_.f = f;
+    return v;
+  }
+  static Value Enum(uint32_t ordinal) {
+    Value v(Kind::kEnum);
+    v.u_.e = ordinal;
+    return v;
+  }
   static Value Str(std::string s);
   static Value ListOf(List items);
   // Sorts and removes duplicates so that equal sets compare equal.
