@@ -345,6 +345,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     }
     p << "}\n";
   }
+  has_split_ = false;  // `variant` belongs to a route; assertions cannot read it
   if (!jit_only_ && Chance(15)) {
     Use("assert");
     p << "assert a1: " << BoolExpr(2, true) << "\n";
