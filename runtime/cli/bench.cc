@@ -96,10 +96,10 @@ int BenchCommand(int argc, char** argv) {
   }
   double compile_cached_ms = Ns(Clock::now() - t0) / 1e6;
 
-  auto telemetry = ReadInput(*args.Get("--telemetry"));
+  auto telemetry = ReadInput(*args.Get("--telemetry"), kMaxSnapshotBytes);
   std::optional<std::string> inventory;
-  if (auto p = args.Get("--inventory")) inventory = ReadInput(*p);
-  auto requests_text = ReadInput(*args.Get("--requests"));
+  if (auto p = args.Get("--inventory")) inventory = ReadInput(*p, kMaxSnapshotBytes);
+  auto requests_text = ReadInput(*args.Get("--requests"), kMaxBatchFileBytes);
   if (!telemetry || !requests_text || (args.Get("--inventory") && !inventory)) {
     std::cerr << "mixtral bench: cannot read an input file\n";
     return kUserError;
@@ -149,7 +149,7 @@ int BenchCommand(int argc, char** argv) {
   // Verification, with explanation on, before anything is timed.
   size_t mismatches = 0;
   if (auto path = args.Get("--expected")) {
-    auto text = ReadInput(*path);
+    auto text = ReadInput(*path, kMaxBatchFileBytes);
     if (!text) {
       std::cerr << "mixtral bench: cannot read " << *path << "\n";
       return kUserError;

@@ -6,17 +6,23 @@
 
 namespace mixtral::cli {
 
-std::optional<std::string> ReadInput(const std::string& path) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
+std::optional<std::string> ReadInput(const std::string& path, size_t max_bytes) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return std::nullopt;
+    in = &file;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return ss.str();
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= max_bytes && in->read(buf, sizeof buf).gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in->gcount()));
+    if (in->eof()) break;
+  }
+  if (in->bad()) return std::nullopt;
+  if (text.size() > max_bytes + 1) text.resize(max_bytes + 1);
+  return text;
 }
 
 CompileResult CompileAndReport(const std::string& path, bool werror, bool* ok) {

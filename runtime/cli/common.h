@@ -13,8 +13,14 @@ namespace mixtral::cli {
 
 enum Exit : int { kOk = 0, kUserError = 1, kUsage = 2, kInternal = 3 };
 
-// Reads a file, or stdin for "-". nullopt when it cannot be read.
-std::optional<std::string> ReadInput(const std::string& path);
+// Reads a file, or stdin for "-", stopping one byte past `max_bytes` so that
+// the caller's size check reports the limit without reading /dev/zero to
+// exhaustion. nullopt when it cannot be read.
+std::optional<std::string> ReadInput(const std::string& path, size_t max_bytes);
+
+// A generous bound for the files that hold many requests; single inputs are
+// read up to their own limits (contract §8).
+inline constexpr size_t kMaxBatchFileBytes = size_t{1} << 30;
 
 // Compiles and prints every diagnostic to stderr. *ok is false when there
 // were errors (or warnings under `werror`). The result keeps the sources, so

@@ -39,14 +39,14 @@ struct Setup {
 int Prepare(const Args& args, Setup* s) {
   s->policy = CompileReporting(*args.Get("--policy"), false);
   if (!s->policy) return kUserError;
-  auto telemetry = ReadInput(*args.Get("--telemetry"));
+  auto telemetry = ReadInput(*args.Get("--telemetry"), kMaxSnapshotBytes);
   if (!telemetry) {
     std::cerr << "mixtral eval: cannot read telemetry file " << *args.Get("--telemetry") << "\n";
     return kUserError;
   }
   std::optional<std::string> inventory;
   if (auto path = args.Get("--inventory")) {
-    inventory = ReadInput(*path);
+    inventory = ReadInput(*path, kMaxSnapshotBytes);
     if (!inventory) {
       std::cerr << "mixtral eval: cannot read inventory file " << *path << "\n";
       return kUserError;
@@ -143,7 +143,7 @@ int EvalCommand(int argc, char** argv) {
   };
 
   if (auto path = args.Get("--request")) {
-    auto text = ReadInput(*path);
+    auto text = ReadInput(*path, kMaxRequestBytes);
     if (!text) {
       std::cerr << "mixtral eval: cannot read request file " << *path << "\n";
       return kUserError;
@@ -159,7 +159,7 @@ int EvalCommand(int argc, char** argv) {
     return kOk;
   }
 
-  auto text = ReadInput(*args.Get("--requests"));
+  auto text = ReadInput(*args.Get("--requests"), kMaxBatchFileBytes);
   if (!text) {
     std::cerr << "mixtral eval: cannot read requests file " << *args.Get("--requests") << "\n";
     return kUserError;

@@ -75,7 +75,7 @@ enum class Mode { kPrint, kInPlace, kCheck };
 
 // Formats one file; returns its exit status.
 int FormatOne(const std::string& path, Mode mode) {
-  std::optional<std::string> text = ReadInput(path);
+  std::optional<std::string> text = ReadInput(path, kMaxPolicyBytes);
   if (!text) {
     std::cerr << "mixtral fmt: cannot read `" << path << "`\n";
     return kUserError;

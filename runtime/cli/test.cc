@@ -89,7 +89,7 @@ std::optional<std::string> Fixture(const std::string& policy_path,
   if (json) return json;
   if (!file) return std::nullopt;
   fs::path full = fs::path(policy_path).parent_path() / *file;
-  auto text = ReadInput(full.string());
+  auto text = ReadInput(full.string(), kMaxSnapshotBytes);
   if (!text) *error = "cannot read fixture " + full.string();
   return text;
 }
@@ -129,7 +129,7 @@ int TestCommand(int argc, char** argv) {
   size_t rules_total = 0;
 
   for (const std::string& path : files) {
-    auto text = ReadInput(path);
+    auto text = ReadInput(path, kMaxPolicyBytes);
     if (!text) {
       std::cerr << "mixtral test: cannot read " << path << "\n";
       ok = false;

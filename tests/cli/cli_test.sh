@@ -137,6 +137,21 @@ case "$case_name" in
     expect_stdout_empty
     expect_stderr 'nowhere'
     ;;
+  eval_request_dev_zero)
+    # Reads stop one byte past the 64 KiB limit, so an endless input is E1003.
+    run "${EVAL[@]}" --request /dev/zero
+    expect_rc 1
+    expect_stdout_empty
+    expect_stderr 'E1003'
+    ;;
+  check_import_dev_zero)
+    # Imports are read up to 1 MiB + 1: an import of /dev/zero is E0004.
+    printf 'policy p version "1"\nimport "%s/dev/zero"\nroute r { require a: true }\n' \
+      "$(realpath --relative-to="$work" / )" >"$work/z.mxl"
+    run check "$work/z.mxl"
+    expect_rc 1
+    expect_stderr 'E0004'
+    ;;
   eval_unparsable_now)
     # SPEC §17.1: an unparsable --now is a usage error.
     run "${EVAL[@]}" --request "$data/request.json" --now yesterday

@@ -5,12 +5,13 @@
 #include <string_view>
 
 #include "ast/ast.h"
+#include "mixtral/compiler/compiler.h"
 #include "mixtral/compiler/diagnostic.h"
 
 namespace mixtral::parse {
 
 // Limits from contract §8.
-inline constexpr size_t kMaxPolicyBytes = 1024 * 1024;
+inline constexpr size_t kMaxPolicyBytes = mixtral::kMaxPolicyBytes;
 inline constexpr size_t kMaxTokenBytes = 64 * 1024;
 inline constexpr int kMaxNesting = 256;
 

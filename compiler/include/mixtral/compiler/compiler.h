@@ -20,6 +20,9 @@
 
 namespace mixtral {
 
+// The largest policy file, imports included one by one (contract §8).
+inline constexpr size_t kMaxPolicyBytes = 1024 * 1024;
+
 struct CompileOptions {
   // Reads an imported file; defaults to the file system. Returns nullopt when
   // the file cannot be read.
