@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -340,6 +341,40 @@ struct Program {
   std::vector<AssertDecl> asserts;
   std::vector<TestDecl> tests;
 };
+
+// Calls fn(child) for each direct child of an expression, in source order.
+template <typename Fn>
+void ForEachChild(const Expr& e, Fn&& fn) {
+  std::visit(
+      [&](const auto& n) {
+        using N = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<N, Member>) {
+          fn(n.base);
+        } else if constexpr (std::is_same_v<N, Index>) {
+          fn(n.base);
+          fn(n.index);
+        } else if constexpr (std::is_same_v<N, Call>) {
+          for (ExprId a : n.args) fn(a);
+        } else if constexpr (std::is_same_v<N, Unary>) {
+          fn(n.operand);
+        } else if constexpr (std::is_same_v<N, Binary>) {
+          fn(n.lhs);
+          fn(n.rhs);
+        } else if constexpr (std::is_same_v<N, Ternary>) {
+          fn(n.cond);
+          fn(n.then_expr);
+          fn(n.else_expr);
+        } else if constexpr (std::is_same_v<N, ListLit> || std::is_same_v<N, SetLit>) {
+          for (ExprId a : n.items) fn(a);
+        } else if constexpr (std::is_same_v<N, MapLit>) {
+          for (const auto& [k, v] : n.entries) {
+            fn(k);
+            fn(v);
+          }
+        }
+      },
+      e.node);
+}
 
 // Canonical source text of an expression, with the fewest parentheses that
 // keep its meaning (used for `when.expr`, dumps and the formatter).

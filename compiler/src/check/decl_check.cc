@@ -106,28 +106,7 @@ void Checker::CheckCounters() {
       RefKind k = ir_.ref[e].kind;
       if (k == RefKind::kAttribute || k == RefKind::kTargetName || k == RefKind::kTelemetry)
         ir_.counters[i].target_keyed = true;
-      std::visit(
-          [&](const auto& n) {
-            using N = std::decay_t<decltype(n)>;
-            if constexpr (std::is_same_v<N, ast::Member>)
-              stack.push_back(n.base);
-            else if constexpr (std::is_same_v<N, ast::Index>) {
-              stack.push_back(n.base);
-              stack.push_back(n.index);
-            } else if constexpr (std::is_same_v<N, ast::Call>) {
-              for (auto a : n.args) stack.push_back(a);
-            } else if constexpr (std::is_same_v<N, ast::Unary>)
-              stack.push_back(n.operand);
-            else if constexpr (std::is_same_v<N, ast::Binary>) {
-              stack.push_back(n.lhs);
-              stack.push_back(n.rhs);
-            } else if constexpr (std::is_same_v<N, ast::Ternary>) {
-              stack.push_back(n.cond);
-              stack.push_back(n.then_expr);
-              stack.push_back(n.else_expr);
-            }
-          },
-          p_.at(e).node);
+      ast::ForEachChild(p_.at(e), [&](ast::ExprId child) { stack.push_back(child); });
     }
   }
 }

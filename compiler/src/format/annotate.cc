@@ -10,6 +10,7 @@
 #include "MixtralParser.h"
 #include "antlr4-runtime.h"
 #include "parse/large_stack.h"
+#include "parse/two_stage.h"
 
 namespace mixtral::format {
 namespace {
@@ -204,25 +205,7 @@ void AnnotateImpl(std::string_view text, TokenTable* out) {
   MarkPunctuation(out);
 
   P parser(&tokens);
-  parser.removeErrorListeners();
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
-  P::File_Context* tree = nullptr;
-  try {
-    tree = parser.file_();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
-  }
-  if (!tree) {
-    tokens.seek(0);
-    parser.reset();
-    parser.addErrorListener(&listener);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::LL);
-    tree = parser.file_();
-  }
+  P::File_Context* tree = parse::ParseTwoStage(parser, tokens, &listener);
   Marker(out, &code_index).Run(tree);
 }
 

@@ -10,6 +10,7 @@
 #include "antlr4-runtime.h"
 #include "parse/build_ast.h"
 #include "parse/large_stack.h"
+#include "parse/two_stage.h"
 
 namespace mixtral::parse {
 namespace {
@@ -134,30 +135,11 @@ bool ParseImpl(uint32_t file, std::string_view text, bool is_root, ast::Program*
     }
   }
   mixtral_gen::MixtralParser parser(&tokens);
-  parser.removeErrorListeners();
-  // SLL first: it is exact for correct input and much faster; on failure
-  // re-parse in full LL so the error lands where a person would expect.
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
   mixtral_gen::MixtralParser::File_Context* tree = nullptr;
   try {
-    tree = parser.file_();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
-  }
-  if (!tree) {
-    tokens.seek(0);
-    parser.reset();
-    parser.addErrorListener(&listener);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::LL);
-    try {
-      tree = parser.file_();
-    } catch (const StopParsing&) {
-      return false;
-    }
+    tree = ParseTwoStage(parser, tokens, &listener);
+  } catch (const StopParsing&) {
+    return false;
   }
   BuildAst(file, is_root, tree, &input, program, diags);
   return diags->error_count() == errors_before;

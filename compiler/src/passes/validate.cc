@@ -32,33 +32,7 @@ Reads Classify(const internal::PolicyIR& ir, ast::ExprId root) {
       default:
         return Reads::kDynamic;
     }
-    std::visit(
-        [&](const auto& n) {
-          using N = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<N, ast::Index>) {
-            stack.push_back(n.base);
-            stack.push_back(n.index);
-          } else if constexpr (std::is_same_v<N, ast::Call>) {
-            for (ast::ExprId a : n.args) stack.push_back(a);
-          } else if constexpr (std::is_same_v<N, ast::Unary>) {
-            stack.push_back(n.operand);
-          } else if constexpr (std::is_same_v<N, ast::Binary>) {
-            stack.push_back(n.lhs);
-            stack.push_back(n.rhs);
-          } else if constexpr (std::is_same_v<N, ast::Ternary>) {
-            stack.push_back(n.cond);
-            stack.push_back(n.then_expr);
-            stack.push_back(n.else_expr);
-          } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
-            for (ast::ExprId a : n.items) stack.push_back(a);
-          } else if constexpr (std::is_same_v<N, ast::MapLit>) {
-            for (const auto& [k, v] : n.entries) {
-              stack.push_back(k);
-              stack.push_back(v);
-            }
-          }
-        },
-        ir.program.at(e).node);
+    ast::ForEachChild(ir.program.at(e), [&](ast::ExprId child) { stack.push_back(child); });
   }
   return out;
 }
