@@ -1,4 +1,5 @@
 // `mixtral eval`: decide one request (--request) or a JSONL batch (--requests).
+#include <chrono>
 #include <iostream>
 
 #include "args.h"
@@ -12,7 +13,7 @@ namespace {
 constexpr const char* kUsageText =
     "usage: mixtral eval --policy FILE (--request FILE|- | --requests FILE.jsonl)\n"
     "                    --telemetry FILE [--inventory FILE] [--route NAME] [--now T]\n"
-    "                    [--no-explain] [--json] [--trace] [--engine jit|interp] [--no-fallback]\n";
+    "                    [--no-explain] [--json] [--trace] [--timing] [--engine jit|interp] [--no-fallback]\n";
 
 class StderrTrace : public TraceSink {
  public:
@@ -104,7 +105,7 @@ int Prepare(const Args& args, Setup* s) {
 int EvalCommand(int argc, char** argv) {
   Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route",
              "--now", "--engine"},
-            {"--no-explain", "--json", "--trace", "--no-fallback"});
+            {"--no-explain", "--json", "--trace", "--no-fallback", "--timing"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral eval: " << *err << "\n" << kUsageText;
     return kUsage;
@@ -126,6 +127,7 @@ int EvalCommand(int argc, char** argv) {
   if (args.Has("--trace")) setup.options.trace = &trace;
 
   uint64_t seq = 0;
+  const bool timing = args.Has("--timing");
   auto decide = [&](std::string_view text, Decision* out, InputError* error) -> bool {
     BoundRequest request;
     RequestBindInfo info;
@@ -135,7 +137,12 @@ int EvalCommand(int argc, char** argv) {
       *error = *err;
       return false;
     }
+    // Timing is opt-in: two clock reads cost as much as half a decision (contract §1).
+    auto started = timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     Decision d = EngineEvaluate(setup.engine, request, setup.snapshot, setup.now_ms, setup.options);
+    if (timing)
+      d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
+                      .count();
     ++seq;
     d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);
     *out = std::move(d);

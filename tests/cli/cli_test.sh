@@ -137,6 +137,15 @@ case "$case_name" in
     expect_stdout_empty
     expect_stderr 'nowhere'
     ;;
+  eval_timing)
+    # eval_ns is null unless timing is asked for (contract §1), then a count of ns.
+    run "${EVAL[@]}" --request "$data/request.json" --json
+    expect_rc 0
+    grep -q '"eval_ns":null' "$out" || fail "eval_ns must be null without --timing"
+    run "${EVAL[@]}" --request "$data/request.json" --json --timing
+    expect_rc 0
+    grep -Eq '"eval_ns":[0-9]+[,}]' "$out" || fail "--timing must set eval_ns to a number"
+    ;;
   eval_request_dev_zero)
     # Reads stop one byte past the 64 KiB limit, so an endless input is E1003.
     run "${EVAL[@]}" --request /dev/zero
