@@ -52,6 +52,14 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
     }
   }
   out->route = static_cast<uint32_t>(chosen);
+  if (chosen >= routes.size()) {  // unreachable after E0301, but never index past the end
+    out->outcome = Outcome::kRejected;
+    out->target = -1;
+    out->fallback_count = 0;
+    out->reject_status = 503;
+    out->reject_reason = &jp.no_eligible_target;
+    return;
+  }
   out->fallback_count = 0;
   out->failed = explain ? f.failed.data() : nullptr;
   out->scores = explain ? f.score.data() : nullptr;
