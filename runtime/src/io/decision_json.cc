@@ -15,18 +15,6 @@ namespace {
 
 using io::JsonWriter;
 
-const char* OutcomeText(Outcome o) {
-  switch (o) {
-    case Outcome::kRouted:
-      return "routed";
-    case Outcome::kDegraded:
-      return "degraded";
-    case Outcome::kRejected:
-      return "rejected";
-  }
-  return "rejected";
-}
-
 void WriteScalar(JsonWriter* w, const Scalar& s) {
   std::visit(
       [w](const auto& v) {
@@ -228,7 +216,7 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   w->Key("now");
   w->String(FormatTime(d.now_ms));
   w->Key("outcome");
-  w->String(OutcomeText(d.outcome));
+  w->String(OutcomeName(d.outcome));
   w->Key("policy");
   w->String(d.policy);
   w->Key("policy_hash");
