@@ -412,6 +412,7 @@ class RouteRun {
     s.field = base_.policy->response.fields[lhs.index].name;
     s.op = ast::BinOpText(bin->op);
     s.value = *value;
+    s.id = id;  // not written for the simple form, but cascade_next needs it
     return s;
   }
 

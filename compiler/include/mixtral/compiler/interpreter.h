@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "mixtral/compiler/decision.h"
 #include "mixtral/compiler/input.h"
@@ -16,5 +18,17 @@ namespace mixtral {
 
 Decision Evaluate(const Policy& policy, const BoundRequest& request, const BoundSnapshot& snapshot,
                   int64_t now_ms, const EvalOptions& options = {});
+
+// Breaker state for a snapshot about to be published (lang/SPEC.md §5.6):
+// per snapshot target, the latest `now_ms + cooldown` over the breakers
+// whose condition holds for it at `now_ms`, or nullopt when none does.
+std::vector<std::optional<int64_t>> TripBreakers(const Policy& policy,
+                                                 const BoundSnapshot& snapshot, int64_t now_ms);
+
+// Condition `id` of the cascade-condition table (lang/SPEC.md §8.11) on a
+// stage's response, bound to the response schema: true, false or missing.
+std::optional<bool> EvaluateCascadeCondition(const Policy& policy, int32_t id,
+                                             const BoundRequest& request,
+                                             const std::vector<Value>& response);
 
 }  // namespace mixtral
