@@ -66,15 +66,19 @@ bool LogSink::Rotate() {
   return true;
 }
 
-bool LogSink::Append(std::string_view line) {
+bool LogSink::Append(std::string_view line, bool entry) {
   const uint64_t in_file = file_bytes_ + buffer_.size();
   if (rotate_bytes_ > 0 && in_file > 0 && in_file + line.size() + 1 > rotate_bytes_) {
     if (!Rotate()) {
+      if (entry) {
+        Stats::Bump(stats_->dropped);
+      }
       return false;
     }
   }
   buffer_.append(line);
   buffer_.push_back('\n');
+  lines_.push_back({buffer_.size(), entry});
   if (buffer_.size() >= kWriteChunk) {
     return WriteOut();
   }
@@ -87,8 +91,16 @@ bool LogSink::WriteOut() {
     const long n = files_->Write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n <= 0) {
       // What was written stays: the file now ends in a torn line, which the
-      // next writer to open the log recovers from.
-      buffer_.erase(0, done);
+      // next writer to open the log recovers from. The rest is lost.
+      for (const LineEnd& l : lines_) {
+        if (l.end <= done) {
+          Stats::Bump(stats_->records_written);
+        } else if (l.entry) {
+          Stats::Bump(stats_->dropped);
+        }
+      }
+      lines_.clear();
+      buffer_.clear();
       return Fail("cannot write", n < 0 ? static_cast<int>(n) : -EIO);
     }
     done += static_cast<size_t>(n);
@@ -96,6 +108,8 @@ bool LogSink::WriteOut() {
     Stats::Bump(stats_->bytes, static_cast<uint64_t>(n));
     dirty_ = true;
   }
+  Stats::Bump(stats_->records_written, lines_.size());
+  lines_.clear();
   buffer_.clear();
   return true;
 }

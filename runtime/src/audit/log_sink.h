@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit/stats.h"
 #include "mixtral/runtime/audit_files.h"
@@ -29,8 +30,9 @@ class LogSink {
 
   // Buffers one line and its newline, first moving to the next file if the
   // line would take the current one past the rotation limit. A file always
-  // takes at least one line, however long.
-  bool Append(std::string_view line);
+  // takes at least one line, however long. Lines count in records_written
+  // once written; an `entry` line that never is counts in dropped.
+  bool Append(std::string_view line, bool entry);
   // Writes what is buffered.
   bool WriteOut();
   // WriteOut, then fdatasync if anything was written since the last sync.
@@ -57,6 +59,11 @@ class LogSink {
   uint64_t file_bytes_ = 0;  // written to the current file, buffer excluded
   bool dirty_ = false;       // written since the last fdatasync
   std::string buffer_;
+  struct LineEnd {
+    size_t end;  // offset in buffer_ just past the newline
+    bool entry;
+  };
+  std::vector<LineEnd> lines_;  // of buffer_
   std::string error_;
 };
 

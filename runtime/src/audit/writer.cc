@@ -57,7 +57,7 @@ class AuditWriter::Impl {
   int64_t NowMs() const;
   // Renders, chains and buffers one record; syncs it too under kAlways.
   template <typename RenderFn>
-  bool WriteRecord(std::string_view kind, RenderFn&& render);
+  bool WriteRecord(std::string_view kind, bool entry, RenderFn&& render);
   bool WriteGap(uint64_t dropped);
 
   AuditOptions options_;
@@ -131,7 +131,7 @@ std::optional<std::string> AuditWriter::Impl::Start() {
   }
   if (tail.torn_file) {
     const std::string torn_name = std::filesystem::path(*tail.torn_file).filename().string();
-    const bool ok = WriteRecord("recovered", [&](AuditMembers& m) {
+    const bool ok = WriteRecord("recovered", /*entry=*/false, [&](AuditMembers& m) {
       m.AddString("file", torn_name);
       m.AddInt("torn_bytes", static_cast<int64_t>(tail.torn_bytes));
     });
@@ -145,17 +145,16 @@ std::optional<std::string> AuditWriter::Impl::Start() {
 }
 
 template <typename RenderFn>
-bool AuditWriter::Impl::WriteRecord(std::string_view kind, RenderFn&& render) {
+bool AuditWriter::Impl::WriteRecord(std::string_view kind, bool entry, RenderFn&& render) {
   members_.Clear();
   render(members_);
   const std::string ts = FormatTime(NowMs());
   audit::RenderRecordLine(members_, {kind, seq_ + 1, prev_hash_, ts}, &order_, &line_);
-  if (!sink_.Append(line_)) {
+  if (!sink_.Append(line_, entry)) {
     return false;
   }
   ++seq_;
   prev_hash_ = Sha256Hex(line_);
-  audit::Stats::Bump(stats_.records_written);
   if (options_.durability == AuditDurability::kAlways) {
     return sink_.Sync();
   }
@@ -164,7 +163,7 @@ bool AuditWriter::Impl::WriteRecord(std::string_view kind, RenderFn&& render) {
 
 bool AuditWriter::Impl::WriteGap(uint64_t dropped) {
   audit::Stats::Bump(stats_.gaps);
-  return WriteRecord("gap",
+  return WriteRecord("gap", /*entry=*/false,
                      [&](AuditMembers& m) { m.AddInt("dropped", static_cast<int64_t>(dropped)); });
 }
 
@@ -205,22 +204,22 @@ void AuditWriter::Impl::RunLoop() {
     }
     batch.items.clear();
     queue_.Take(&batch, deadline);
-    uint64_t lost = 0;
+    uint64_t lost = 0;  // entries not even tried once the writer failed
     for (audit::EntryQueue::Item& item : batch.items) {
       if (!failed_ && item.dropped_before > 0 && !WriteGap(item.dropped_before)) {
         Fail(sink_.error());
       }
-      if (!failed_) {
+      if (failed_) {
+        ++lost;
+      } else {
         const AuditEntry& entry = *item.entry;
         if (const AuditSnapshot* snapshot = entry.snapshot()) {
           snapshots_.Ensure(*snapshot);
         }
-        if (!WriteRecord(entry.kind(), [&](AuditMembers& m) { entry.Render(m); })) {
+        // A failed record is counted as dropped by the sink.
+        if (!WriteRecord(entry.kind(), /*entry=*/true, [&](AuditMembers& m) { entry.Render(m); })) {
           Fail(sink_.error());
         }
-      }
-      if (failed_) {
-        ++lost;
       }
       item.entry.reset();  // entries die on this thread, as the header promises
     }
