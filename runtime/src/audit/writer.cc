@@ -59,6 +59,10 @@ class AuditWriter::Impl {
   template <typename RenderFn>
   bool WriteRecord(std::string_view kind, bool entry, RenderFn&& render);
   bool WriteGap(uint64_t dropped);
+  // Why the last WriteRecord or WriteGap failed.
+  const std::string& RecordError() const {
+    return record_error_.empty() ? sink_.error() : record_error_;
+  }
 
   AuditOptions options_;
   AuditFileLayer* files_;
@@ -77,6 +81,7 @@ class AuditWriter::Impl {
   AuditMembers members_;
   std::vector<uint32_t> order_;
   std::string line_;
+  std::string record_error_;
 
   mutable std::mutex published_mu_;
   uint64_t published_seq_ = 0;
@@ -135,7 +140,10 @@ std::optional<std::string> AuditWriter::Impl::Start() {
       m.AddString("file", torn_name);
       m.AddInt("torn_bytes", static_cast<int64_t>(tail.torn_bytes));
     });
-    if (!ok || !sink_.Sync()) {
+    if (!ok) {
+      return RecordError();
+    }
+    if (!sink_.Sync()) {
       return sink_.error();
     }
   }
@@ -146,6 +154,7 @@ std::optional<std::string> AuditWriter::Impl::Start() {
 
 template <typename RenderFn>
 bool AuditWriter::Impl::WriteRecord(std::string_view kind, bool entry, RenderFn&& render) {
+  record_error_.clear();
   members_.Clear();
   render(members_);
   const std::string ts = FormatTime(NowMs());
@@ -155,6 +164,11 @@ bool AuditWriter::Impl::WriteRecord(std::string_view kind, bool entry, RenderFn&
   }
   ++seq_;
   prev_hash_ = Sha256Hex(line_);
+  if (prev_hash_.size() != kAuditZeroHash.size()) {
+    // libcrypto could not allocate: the chain cannot go on.
+    record_error_ = "cannot hash audit record " + std::to_string(seq_) + " (libcrypto failed)";
+    return false;
+  }
   if (options_.durability == AuditDurability::kAlways) {
     return sink_.Sync();
   }
@@ -207,7 +221,7 @@ void AuditWriter::Impl::RunLoop() {
     uint64_t lost = 0;  // entries not even tried once the writer failed
     for (audit::EntryQueue::Item& item : batch.items) {
       if (!failed_ && item.dropped_before > 0 && !WriteGap(item.dropped_before)) {
-        Fail(sink_.error());
+        Fail(RecordError());
       }
       if (failed_) {
         ++lost;
@@ -218,13 +232,13 @@ void AuditWriter::Impl::RunLoop() {
         }
         // A failed record is counted as dropped by the sink.
         if (!WriteRecord(entry.kind(), /*entry=*/true, [&](AuditMembers& m) { entry.Render(m); })) {
-          Fail(sink_.error());
+          Fail(RecordError());
         }
       }
       item.entry.reset();  // entries die on this thread, as the header promises
     }
     if (!failed_ && batch.trailing_drops > 0 && !WriteGap(batch.trailing_drops)) {
-      Fail(sink_.error());
+      Fail(RecordError());
     }
     bool synced = false;
     if (!failed_) {
