@@ -208,9 +208,8 @@ class AuditWriter {
   // The last record written: its seq and the SHA-256 of its line.
   std::pair<uint64_t, std::string> head() const;
 
-  class Impl;
-
  private:
+  class Impl;
   explicit AuditWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
