@@ -46,6 +46,7 @@ void EngineSetSnapshot(Engine& e, const BoundSnapshot& snapshot);
 Decision EngineEvaluate(Engine& e, const BoundRequest& r, const BoundSnapshot& s, int64_t now_ms,
                         const EvalOptions& options);
 
+int AuditCommand(int argc, char** argv);
 int BenchCommand(int argc, char** argv);
 int CheckCommand(int argc, char** argv);
 int EvalCommand(int argc, char** argv);

@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  fmt [-i | --check] FILE...     format policies canonically\n"
     "  test FILE|DIR... [--min-coverage N]  run policy tests, report rule coverage\n"
     "  bench --policy FILE ...        measure decisions per second and latency\n"
+    "  audit verify FILE... [--strict] [--json]  check an audit log's hash chain\n"
     "  help                           show this text\n"
     "\n"
     "Run `mixtral <command> --help` for a command's options.\n";
@@ -40,6 +41,7 @@ int Dispatch(int argc, char** argv) {
   if (cmd == "fmt") return mixtral::cli::FmtCommand(argc, argv);
   if (cmd == "test") return mixtral::cli::TestCommand(argc, argv);
   if (cmd == "bench") return mixtral::cli::BenchCommand(argc, argv);
+  if (cmd == "audit") return mixtral::cli::AuditCommand(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;
     return mixtral::cli::kOk;
