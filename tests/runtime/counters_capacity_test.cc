@@ -167,5 +167,18 @@ TEST_CASE("a key idle until its generation tags wrap reads only new charges") {
   }
 }
 
+TEST_CASE("a key charged in one sub-bucket only keeps the others from aliasing") {
+  // B = 4: charge epochs 1..4 once, then only epoch 5g (slot 0) for more
+  // than 2^16 generations. Slots 1..4 are never charged again; were they not
+  // refreshed, their tags would come round to current ones.
+  CounterFixture f(400, 4);
+  for (int e = 1; e < 5; ++e) REQUIRE(f.ChargeAt(e * 100, 100.0).status == S::kOk);
+  int wrong = 0;
+  for (int64_t g = 2; g <= (int64_t{1} << 16) + 8; ++g) {
+    if (f.ChargeAt(g * 500, 1.0).status != S::kOk || f.Value() != 1.0) ++wrong;
+  }
+  CHECK(wrong == 0);
+}
+
 }  // namespace
 }  // namespace mixtral
