@@ -45,7 +45,7 @@ TEST_CASE("stress: racing read-then-charge never exceeds cap + threads x max_cha
   constexpr int kThreads = 4;
   constexpr double kCap = 100;
   constexpr double kMaxCharge = 5;
-  constexpr int kWindows = 24;
+  constexpr int kWindows = 12;
   struct Shape {
     uint32_t sub_buckets;
     int64_t width_ns;
@@ -82,9 +82,9 @@ TEST_CASE("stress: racing read-then-charge never exceeds cap + threads x max_cha
         }
       });
     }
-    // Quarter sub-bucket steps; each waits until the workers have had a go,
+    // Half sub-bucket steps; each waits until the workers have had a go,
     // so every window fills however slowly the threads are scheduled.
-    const int64_t step = std::max<int64_t>(shape.width_ns / 4, 1);
+    const int64_t step = std::max<int64_t>(shape.width_ns / 2, 1);
     const int64_t steps = kWindows * window / step;
     for (int64_t s = 0; s < steps; ++s) {
       uint64_t target = iterations.load(std::memory_order_acquire) + 2 * kThreads;

@@ -65,13 +65,15 @@ KeyTable::KeyTable(size_t capacity, size_t ring_words)
   ok_ = true;
 }
 
+// The loads are acquire so that Valid's second look at the state cannot be
+// ordered before them (the seqlock without fences, which TSan cannot model).
 bool KeyTable::Matches(const Entry& e, const PackedKey& key) const noexcept {
-  if (e.hash.load(std::memory_order_relaxed) != key.hash ||
-      e.counter.load(std::memory_order_relaxed) != key.counter ||
-      e.len.load(std::memory_order_relaxed) != key.len)
+  if (e.hash.load(std::memory_order_acquire) != key.hash ||
+      e.counter.load(std::memory_order_acquire) != key.counter ||
+      e.len.load(std::memory_order_acquire) != key.len)
     return false;
   for (size_t i = 0; i * 8 < key.len; ++i)
-    if (e.words[i].load(std::memory_order_relaxed) != key.words[i]) return false;
+    if (e.words[i].load(std::memory_order_acquire) != key.words[i]) return false;
   return true;
 }
 
@@ -82,7 +84,7 @@ std::optional<Found> KeyTable::Find(const PackedKey& key) const noexcept {
     uint64_t state = e.state.load(std::memory_order_acquire);
     if (KindOf(state) == kEmpty) return std::nullopt;
     if (!Readable(state) || !Matches(e, key)) continue;
-    Found f{&e, state, RingAt(e.ring.load(std::memory_order_relaxed))};
+    Found f{&e, state, RingAt(e.ring.load(std::memory_order_acquire))};
     // A reclaim and re-insert in between would have changed the incarnation;
     // then this was not our key after all, and the probe goes on.
     if (Valid(f)) return f;
@@ -91,8 +93,7 @@ std::optional<Found> KeyTable::Find(const PackedKey& key) const noexcept {
 }
 
 bool KeyTable::Valid(const Found& f) noexcept {
-  std::atomic_thread_fence(std::memory_order_acquire);
-  uint64_t now = f.entry->state.load(std::memory_order_relaxed);
+  uint64_t now = f.entry->state.load(std::memory_order_acquire);
   return (now >> 3) == (f.state >> 3) && Readable(now);
 }
 
@@ -118,19 +119,20 @@ std::optional<Found> KeyTable::Insert(const PackedKey& key, uint64_t fresh_word,
     uint32_t ring = free_rings_.back();
     free_rings_.pop_back();
     // Seqlock write: readers that see kInitializing, or a new incarnation at
-    // their validation, drop what they read.
+    // their validation, drop what they read. Release stores keep the
+    // kInitializing store ahead of each field (no fences: TSan cannot model
+    // them); on x86 they are plain stores.
     uint64_t incarnation = (state >> 3) + 1;
+    constexpr auto kRel = std::memory_order_release;
     e.state.store((incarnation << 3) | kInitializing, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);
-    e.hash.store(key.hash, std::memory_order_relaxed);
-    e.counter.store(key.counter, std::memory_order_relaxed);
-    e.len.store(key.len, std::memory_order_relaxed);
-    for (size_t w = 0; w < kKeyWords; ++w)
-      e.words[w].store(key.words[w], std::memory_order_relaxed);
-    e.ring.store(ring, std::memory_order_relaxed);
-    e.last_epoch.store(last_epoch, std::memory_order_relaxed);
+    e.hash.store(key.hash, kRel);
+    e.counter.store(key.counter, kRel);
+    e.len.store(key.len, kRel);
+    for (size_t w = 0; w < kKeyWords; ++w) e.words[w].store(key.words[w], kRel);
+    e.ring.store(ring, kRel);
+    e.last_epoch.store(last_epoch, kRel);
     std::atomic<uint64_t>* words = RingAt(ring);
-    for (size_t w = 0; w < ring_words_; ++w) words[w].store(fresh_word, std::memory_order_relaxed);
+    for (size_t w = 0; w < ring_words_; ++w) words[w].store(fresh_word, kRel);
     uint64_t live = (incarnation << 3) | kLive;
     e.state.store(live, std::memory_order_release);
     live_.fetch_add(1, std::memory_order_relaxed);

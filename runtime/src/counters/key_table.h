@@ -4,9 +4,10 @@
 // path and run under the owner's mutex.
 //
 // An entry's `state` word is (incarnation << 3) | kind. Readers validate
-// like a seqlock: they read the state, the fields, then the state again, and
-// trust the fields only if the incarnation is unchanged. Every field is an
-// atomic, so the protocol is also race-free in the C++ (and TSan) sense.
+// like a seqlock: they read the state, the fields (acquire loads), then the
+// state again, and trust the fields only if the incarnation is unchanged.
+// Every field is an atomic, so the protocol is also race-free in the C++
+// (and TSan) sense, and it uses no standalone fences, which TSan cannot see.
 // Chargers modify the ring, so they also pin the entry: the reclaimer marks
 // an entry kReclaiming and frees it only if no pin is held (the pin and the
 // mark are both seq_cst, so one side always sees the other).
