@@ -38,7 +38,7 @@
 // (kBadAmount). Negative amounts are allowed (refunds).
 //
 // Capacity. The store holds at most Options::capacity keys (all counters
-// together), about 1.3 KiB each with 64 sub-buckets; memory is allocated
+// together), about 0.9 KiB each with 64 sub-buckets; memory is allocated
 // once, at construction. A new key takes the slow path (a mutex); when no
 // room is left it first reclaims keys whose whole window has expired (they
 // read 0.0 anyway). If still full, the charge is refused (kFull) and counted
