@@ -28,6 +28,7 @@ struct CounterInfo {
 };
 
 constexpr uint32_t kMaxSubBuckets = 4096;
+constexpr size_t kMaxCapacity = size_t{1} << 26;
 constexpr int64_t kMaxScale = 1'000'000'000'000;
 
 std::optional<int64_t> ToUnits(double amount, int64_t scale) {
@@ -44,7 +45,7 @@ struct LocalCounterStore::Impl {
   explicit Impl(const Options& o)
       : sub_buckets(std::clamp<uint32_t>(o.sub_buckets, 1, kMaxSubBuckets)),
         max_counters(std::max<size_t>(o.max_counters, 1)),
-        table(std::max<size_t>(o.capacity, 1), sub_buckets + 1) {
+        table(std::clamp<size_t>(o.capacity, 1, kMaxCapacity), sub_buckets + 1) {
     clock = o.clock;
     try {
       if (!clock) clock = std::make_shared<SteadyClock>();

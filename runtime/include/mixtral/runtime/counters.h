@@ -51,10 +51,11 @@
 // Reading and charging an existing key take no lock and allocate nothing:
 // reads are seqlock-validated atomic loads, charges one compare-and-swap on
 // the sub-bucket word, with a pin count that keeps the key from being
-// reclaimed under them. Only a new key, a reclaim and Declare take the
-// store's mutex. A ChargeMany is not a transaction: each charge is atomic on
-// its own, and a read may see some charges of a concurrent ChargeMany but
-// not others.
+// reclaimed under them. Only a new key, a reclaim, Declare, and a key idle
+// for 2^14 windows (re-inserted so its 16-bit sub-bucket tags cannot alias)
+// take the store's mutex. A ChargeMany is not a transaction: each charge is
+// atomic on its own, and a read may see some charges of a concurrent
+// ChargeMany but not others.
 //
 // Per process. Each process (each sidecar) has its own counters and knows
 // nothing of the others': with N replicas behind a balancer, a tenant can
