@@ -244,6 +244,17 @@ std::unique_ptr<EngineRequest> Engine::NewRequest(EngineError* error) const {
 void Engine::Collect() { impl_->epochs.Reclaim(); }
 size_t Engine::RetiredCount() const { return impl_->epochs.retired(); }
 
+Engine::PolicyInfo Engine::ActivePolicy() const {
+  std::lock_guard lock(impl_->write_mu);
+  PolicyInfo info;
+  if (const EngineState* s = impl_->Current(); s && s->active.version) {
+    info.policy = s->active.version->policy;
+    info.version = s->active.version->number;
+    info.request_schema_id = s->active.version->schema_id;
+  }
+  return info;
+}
+
 uint64_t Engine::active_version() const {
   std::lock_guard lock(impl_->write_mu);
   const EngineState* s = impl_->Current();

@@ -337,6 +337,13 @@ class Engine {
   size_t RetiredCount() const;  // retired states not yet freed
 
   EngineStats ReadStats() const;
+
+  struct PolicyInfo {
+    std::shared_ptr<const Policy> policy;  // null before the first load
+    uint64_t version = 0;
+    uint64_t request_schema_id = 0;
+  };
+  PolicyInfo ActivePolicy() const;
   uint64_t active_version() const;     // 0 before the first load
   uint64_t request_schema_id() const;  // of the active policy; 0 before the first load
 
