@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
 
   int failed = 0;
   for (int pass = 0; pass < 2; ++pass) {
-    counting = pass == 1;  /* the first pass sizes every reusable buffer */
+    counting = pass == 1; /* the first pass sizes every reusable buffer */
     for (size_t r = 0; r < n; ++r) {
       mixtral_request_clear(req);
       for (size_t k = 0; k < used[r]; ++k) {

@@ -32,7 +32,7 @@ struct DecideInto {
   static int32_t Run(Engine::Impl& e, const CompiledVersion& v, const BoundSnapshot& snapshot,
                      JitFrame& frame, JitRequest& jit_request, BoundRequest& scratch,
                      const EngineRequest& request, int64_t now, const DecideOptions& o,
-                     EngineDecision* out, bool* invalid) {
+                     uint64_t generation, EngineDecision* out, bool* invalid) {
     int32_t target_index = -1;
     const Policy& p = *v.policy;
     *invalid = false;
@@ -77,15 +77,20 @@ struct DecideInto {
       out->decision_id_.push_back('-');
       out->decision_id_.append(digits, end);
     }
-    out->policy_.assign(p.name);
-    out->policy_version_.assign(p.version);
-    out->policy_hash_.assign(p.hash);
-    out->snapshot_sha256_.assign(snapshot.sha256);
-    if (snapshot.version)
-      out->snapshot_version_ = snapshot.version;
-    else if (out->snapshot_version_)
-      out->snapshot_version_.reset();
-    out->snapshot_taken_at_ms_ = snapshot.taken_at_ms;
+    // The policy's and the snapshot's identity change only with the state,
+    // so their strings are copied once per state rather than per decision.
+    if (out->identity_generation_ != generation) {
+      out->policy_.assign(p.name);
+      out->policy_version_.assign(p.version);
+      out->policy_hash_.assign(p.hash);
+      out->snapshot_sha256_.assign(snapshot.sha256);
+      if (snapshot.version)
+        out->snapshot_version_ = snapshot.version;
+      else if (out->snapshot_version_)
+        out->snapshot_version_.reset();
+      out->snapshot_taken_at_ms_ = snapshot.taken_at_ms;
+      out->identity_generation_ = generation;
+    }
     out->now_ms_ = now;
     out->engine_version_ = v.number;
     if (o.route) out->route_override_ = o.route;
@@ -141,8 +146,9 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   if (timed) t0 = std::chrono::steady_clock::now();
 
   bool invalid = false;
-  int32_t target_index = DecideInto::Run(e, v, *s->active.snapshot, *w.frame, w.jit_request,
-                                         w.scratch, request, now, options, out, &invalid);
+  int32_t target_index =
+      DecideInto::Run(e, v, *s->active.snapshot, *w.frame, w.jit_request, w.scratch, request, now,
+                      options, s->generation, out, &invalid);
   if (timed) {
     int64_t ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
@@ -167,7 +173,8 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
       DecideOptions co = options;
       co.timing = false;
       DecideInto::Run(e, *c.version, *c.snapshot, *w.candidate_frame, w.candidate_jit_request,
-                      w.scratch, request, now, co, w.candidate_out.get(), &cand_invalid);
+                      w.scratch, request, now, co, s->generation, w.candidate_out.get(),
+                      &cand_invalid);
       CountCandidate(*w.stats, *out, *w.candidate_out);
     }
   }

@@ -228,6 +228,9 @@ class EngineDecision {
   int64_t now_ms_ = 0;
   std::optional<int64_t> eval_ns_;
   uint64_t engine_version_ = 0;
+  // The engine state whose policy and snapshot identity the buffers hold
+  // (generations are never reused, unlike addresses).
+  uint64_t identity_generation_ = 0;
   // A cascade's state: its pinned policy version and request.
   std::shared_ptr<const CompiledVersion> pinned_;
   std::vector<Value> pinned_request_;
