@@ -142,7 +142,20 @@ int main(void) {
 
   CHECK(mixtral_request_set_enum_name(req, tier, "pro", 3) == MIXTRAL_OK);
   CHECK(mixtral_request_set_int(req, tokens, 5000) == MIXTRAL_OK);
+  {
+    mixtral_decide_options_t x;
+    memset(&x, 0, sizeof x);
+    x.explain = 1;
+    CHECK(mixtral_decide(engine, req, dec, &x) == MIXTRAL_OK);
+    /* b is removed by `big`: explain.removed = {b: [big]}. */
+    CHECK(mixtral_decision_removed_count(dec) == 1);
+    CHECK(strcmp(mixtral_decision_removed_target(dec, 0), "b") == 0);
+    CHECK(mixtral_decision_removed_rule_count(dec, 0) == 1);
+    CHECK(strcmp(mixtral_decision_removed_rule(dec, 0, 0), "big") == 0);
+    CHECK(mixtral_decision_removed_rule(dec, 0, 1) == NULL);
+  }
   CHECK(mixtral_decide(engine, req, dec, NULL) == MIXTRAL_OK);
+  CHECK(mixtral_decision_has_explain(dec) == 0);
   CHECK(mixtral_decision_outcome(dec) == MIXTRAL_ROUTED);
   CHECK(strcmp(mixtral_decision_target(dec), "a") == 0);
   CHECK(mixtral_decision_fallback_count(dec) == 0); /* b is forbidden for big requests */
@@ -164,6 +177,15 @@ int main(void) {
   CHECK(strcmp(mixtral_decision_fallback(dec, 0), "b") == 0);
   CHECK(mixtral_decision_now_ms(dec) == 42);
   CHECK(mixtral_decision_eval_ns(dec) >= 0);
+  /* The explanation without JSON: both targets pass every rule; scores in rank order. */
+  CHECK(mixtral_decision_has_explain(dec) == 1);
+  CHECK(mixtral_decision_removed_count(dec) == 0);
+  CHECK(mixtral_decision_score_count(dec) == 2);
+  CHECK(strcmp(mixtral_decision_score_target(dec, 0), "a") == 0);
+  CHECK(mixtral_decision_score_has_value(dec, 1) == 1 &&
+        mixtral_decision_score_value(dec, 1) == 2.0);
+  CHECK(mixtral_decision_score_target(dec, 2) == NULL);
+  CHECK(mixtral_decision_fault_count(dec) == 0 && mixtral_decision_assertion_count(dec) == 0);
   {
     char* json = NULL;
     size_t len = 0;
@@ -203,14 +225,14 @@ int main(void) {
   /* Statistics. */
   mixtral_stats_t st;
   CHECK(mixtral_engine_stats(engine, &st) == MIXTRAL_OK);
-  CHECK(st.decisions == 4);
-  CHECK(st.routed == 3 && st.rejected == 1);
+  CHECK(st.decisions == 5);
+  CHECK(st.routed == 4 && st.rejected == 1);
   CHECK(st.schema_changed == 1);
   CHECK(st.invalid_requests == 1);
   {
     char* json = NULL;
     CHECK(mixtral_engine_stats_json(engine, &json, NULL) == MIXTRAL_OK);
-    CHECK(json && strstr(json, "\"by_target\":{\"a\":3}") != NULL);
+    CHECK(json && strstr(json, "\"by_target\":{\"a\":4}") != NULL);
     mixtral_string_free(json);
   }
 

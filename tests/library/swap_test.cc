@@ -83,9 +83,10 @@ TEST_CASE("swapping while two threads are inside the old version") {
   }
 }
 
-TEST_CASE("two threads decide while a third swaps policies and snapshots") {
-  for (EngineKind kind : Engines()) {
-    CAPTURE(static_cast<int>(kind));
+// Two threads decide while a third swaps policies and snapshots; every answer
+// must still be route16's reference answer.
+void Stress(EngineKind kind) {
+  {
     auto e = Route16Engine(kind);
     const auto requests = JsonLines(SourcePath(kRoute16Data + "requests.jsonl"), 500);
     const auto expected = JsonLines(SourcePath(kRoute16Data + "expected.jsonl"), 500);
@@ -130,6 +131,13 @@ TEST_CASE("two threads decide while a third swaps policies and snapshots") {
     e->Collect();
     CHECK(e->RetiredCount() == 0);
   }
+}
+
+// Separate cases, so that the TSan stage runs each engine on its own.
+TEST_CASE("stress: two deciders and a swapper on the interpreter") { Stress(EngineKind::kInterp); }
+
+TEST_CASE("stress: two deciders and a swapper on the JIT") {
+  if (JitAvailable()) Stress(EngineKind::kJit);
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
  *   mixtral_error_t* err = NULL;
  *   if (mixtral_engine_new(MIXTRAL_ENGINE_AUTO, &engine, &err) != MIXTRAL_OK ||
  *       mixtral_engine_load_policy_file(engine, "route16.mxl", &err) != MIXTRAL_OK ||
- *       mixtral_engine_publish_snapshot(engine, snap, snap_len, inv, inv_len, &err) != MIXTRAL_OK) {
- *     fprintf(stderr, "%s\n", mixtral_error_message(err));   // diagnostics, located
+ *       mixtral_engine_publish_snapshot(engine, snap, snap_len, inv, inv_len, &err) != MIXTRAL_OK)
+ * { fprintf(stderr, "%s\n", mixtral_error_message(err));   // diagnostics, located
  *     mixtral_error_free(err);
  *     return 1;
  *   }
@@ -70,19 +70,19 @@ extern "C" {
 
 typedef enum mixtral_status {
   MIXTRAL_OK = 0,
-  MIXTRAL_E_NULL = 1,          /* a required pointer argument was NULL */
-  MIXTRAL_E_INDEX = 2,         /* no request field has this index */
-  MIXTRAL_E_TYPE = 3,          /* the value does not have the field's type */
-  MIXTRAL_E_UTF8 = 4,          /* invalid UTF-8 */
-  MIXTRAL_E_TOO_LONG = 5,      /* over the 4 KiB string field limit */
-  MIXTRAL_E_ENUM = 6,          /* not a member of the field's enum */
-  MIXTRAL_E_INPUT = 7,         /* malformed JSON, snapshot or response */
+  MIXTRAL_E_NULL = 1,           /* a required pointer argument was NULL */
+  MIXTRAL_E_INDEX = 2,          /* no request field has this index */
+  MIXTRAL_E_TYPE = 3,           /* the value does not have the field's type */
+  MIXTRAL_E_UTF8 = 4,           /* invalid UTF-8 */
+  MIXTRAL_E_TOO_LONG = 5,       /* over the 4 KiB string field limit */
+  MIXTRAL_E_ENUM = 6,           /* not a member of the field's enum */
+  MIXTRAL_E_INPUT = 7,          /* malformed JSON, snapshot or response */
   MIXTRAL_E_SCHEMA_CHANGED = 8, /* the request was laid out for another schema */
   MIXTRAL_E_NO_POLICY = 9,
   MIXTRAL_E_NO_SNAPSHOT = 10,
-  MIXTRAL_E_COMPILE = 11,      /* the policy has errors; the running one is kept */
-  MIXTRAL_E_NOT_CASCADE = 12,  /* no further cascade stage */
-  MIXTRAL_E_USAGE = 13,        /* e.g. the JIT asked of a build without it */
+  MIXTRAL_E_COMPILE = 11,     /* the policy has errors; the running one is kept */
+  MIXTRAL_E_NOT_CASCADE = 12, /* no further cascade stage */
+  MIXTRAL_E_USAGE = 13,       /* e.g. the JIT asked of a build without it */
   MIXTRAL_E_INTERNAL = 14
 } mixtral_status_t;
 
@@ -122,10 +122,10 @@ typedef int64_t (*mixtral_clock_fn)(void* user);
 
 typedef struct mixtral_engine_options {
   mixtral_engine_kind_t engine;
-  int no_fallback;         /* nonzero: constructs the JIT cannot lower are errors */
-  mixtral_clock_fn clock;  /* NULL: the system clock */
+  int no_fallback;        /* nonzero: constructs the JIT cannot lower are errors */
+  mixtral_clock_fn clock; /* NULL: the system clock */
   void* clock_user;
-  const char* instance;    /* prefix of generated decision ids; NULL: "mx" */
+  const char* instance; /* prefix of generated decision ids; NULL: "mx" */
 } mixtral_engine_options_t;
 
 /* *out receives an owned engine; free it with mixtral_engine_free. */
@@ -188,8 +188,7 @@ mixtral_status_t mixtral_engine_stats(const mixtral_engine_t* engine, mixtral_st
 /* Every counter, the name-keyed ones too (by route, target, rule, assertion,
  * candidate difference), as one JSON object. *out is owned: free it with
  * mixtral_string_free. */
-mixtral_status_t mixtral_engine_stats_json(const mixtral_engine_t* engine, char** out,
-                                           size_t* len);
+mixtral_status_t mixtral_engine_stats_json(const mixtral_engine_t* engine, char** out, size_t* len);
 void mixtral_string_free(char* s);
 
 /* ---- Policy and snapshot (read-only views, owned) ---------------------- */
@@ -268,11 +267,11 @@ mixtral_status_t mixtral_decision_new(mixtral_engine_t* engine, mixtral_decision
 void mixtral_decision_free(mixtral_decision_t* dec);
 
 typedef struct mixtral_decide_options {
-  int has_now;         /* nonzero: use now_ms instead of the engine's clock */
+  int has_now; /* nonzero: use now_ms instead of the engine's clock */
   int64_t now_ms;
-  int explain;         /* nonzero: evaluate every rule and keep the explanation */
-  int timing;          /* nonzero: fill eval_ns */
-  const char* route;   /* force a route (NULL: choose); recorded as route_override */
+  int explain;       /* nonzero: evaluate every rule and keep the explanation */
+  int timing;        /* nonzero: fill eval_ns */
+  const char* route; /* force a route (NULL: choose); recorded as route_override */
 } mixtral_decide_options_t;
 
 /* options may be NULL. On MIXTRAL_OK the decision is in dec (an invalid
@@ -290,9 +289,10 @@ const char* mixtral_decision_fallback(const mixtral_decision_t* dec, size_t i);
 size_t mixtral_decision_mirror_count(const mixtral_decision_t* dec);
 const char* mixtral_decision_mirror_target(const mixtral_decision_t* dec, size_t i);
 int32_t mixtral_decision_mirror_rate_bp(const mixtral_decision_t* dec, size_t i);
-const char* mixtral_decision_variant(const mixtral_decision_t* dec); /* NULL: none */
+const char* mixtral_decision_variant(const mixtral_decision_t* dec);   /* NULL: none */
 int32_t mixtral_decision_reject_status(const mixtral_decision_t* dec); /* 0 unless rejected */
-const char* mixtral_decision_reject_reason(const mixtral_decision_t* dec); /* NULL unless rejected */
+const char* mixtral_decision_reject_reason(
+    const mixtral_decision_t* dec); /* NULL unless rejected */
 const char* mixtral_decision_degraded_reason(const mixtral_decision_t* dec); /* NULL: none */
 
 /* A JSON scalar: annotations and simple escalation conditions. */
@@ -337,6 +337,35 @@ const char* mixtral_decision_snapshot_sha256(const mixtral_decision_t* dec);
 int64_t mixtral_decision_now_ms(const mixtral_decision_t* dec);
 int64_t mixtral_decision_eval_ns(const mixtral_decision_t* dec); /* -1 unless timing */
 uint64_t mixtral_decision_policy_version_number(const mixtral_decision_t* dec);
+
+/* The explanation (contract §2), present when the decision was asked for
+ * one (mixtral_decide_options_t.explain). Counts are 0 without it. */
+int mixtral_decision_has_explain(const mixtral_decision_t* dec);
+/* explain.removed: each removed target and its failed rules, in order. */
+size_t mixtral_decision_removed_count(const mixtral_decision_t* dec);
+const char* mixtral_decision_removed_target(const mixtral_decision_t* dec, size_t i);
+size_t mixtral_decision_removed_rule_count(const mixtral_decision_t* dec, size_t i);
+const char* mixtral_decision_removed_rule(const mixtral_decision_t* dec, size_t i, size_t k);
+/* explain.dropped: named targets dropped by a binding rule. */
+size_t mixtral_decision_dropped_count(const mixtral_decision_t* dec);
+const char* mixtral_decision_dropped_target(const mixtral_decision_t* dec, size_t i);
+const char* mixtral_decision_dropped_role(const mixtral_decision_t* dec, size_t i);
+const char* mixtral_decision_dropped_rule(const mixtral_decision_t* dec, size_t i);
+/* explain.scores: survivors in rank order; a missing score has has_value 0. */
+size_t mixtral_decision_score_count(const mixtral_decision_t* dec);
+const char* mixtral_decision_score_target(const mixtral_decision_t* dec, size_t i);
+int mixtral_decision_score_has_value(const mixtral_decision_t* dec, size_t i);
+double mixtral_decision_score_value(const mixtral_decision_t* dec, size_t i);
+/* explain.faults: verdicts that came out missing, and the inputs that made them so. */
+size_t mixtral_decision_fault_count(const mixtral_decision_t* dec);
+const char* mixtral_decision_fault_target(const mixtral_decision_t* dec,
+                                          size_t i); /* "" for a route */
+const char* mixtral_decision_fault_rule(const mixtral_decision_t* dec, size_t i);
+size_t mixtral_decision_fault_field_count(const mixtral_decision_t* dec, size_t i);
+const char* mixtral_decision_fault_field(const mixtral_decision_t* dec, size_t i, size_t k);
+/* explain.assertions: the violated assertions. */
+size_t mixtral_decision_assertion_count(const mixtral_decision_t* dec);
+const char* mixtral_decision_assertion(const mixtral_decision_t* dec, size_t i);
 
 /* The whole decision, explanation included when it was asked for, as
  * DecisionV1 JSON (lang/decision.schema.json). *out is owned: free it with
