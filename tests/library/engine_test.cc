@@ -414,3 +414,41 @@ TEST_CASE("before a policy or a snapshot there is nothing to decide") {
 
 }  // namespace
 }  // namespace mixtral::testing
+
+namespace mixtral::testing {
+namespace {
+
+TEST_CASE("counters survive snapshot publishes and policy reloads") {
+  auto e = SmallEngine(EngineKind::kInterp);
+  auto w = e->NewWorker();
+  auto r = e->NewRequest();
+  REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
+  EngineDecision d;
+  DecideOptions explain;
+  explain.explain = true;
+  for (int i = 0; i < 3; ++i) REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
+  REQUIRE(!e->UpdateTargets(R"({"targets": [{"name": "a", "p95_ms": 11.0}]})"));
+  for (int i = 0; i < 2; ++i) REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
+  CHECK(e->ReadStats().by_target["a"] == 5);
+  // `a` unhealthy: explained decisions count its failed rule.
+  REQUIRE(!e->UpdateTargets(R"({"targets": [{"name": "a", "healthy": false}]})"));
+  REQUIRE(e->Decide(*w, *r, explain, &d).code == ErrorCode::kOk);
+  CHECK(d.target() == "b");
+  // A policy with other names: what was counted under the old names stays.
+  std::string renamed = kSmall;
+  renamed.replace(renamed.find("require healthy:"), 16, "require up:");
+  REQUIRE(e->LoadPolicySource("renamed.mxl", renamed).ok);
+  REQUIRE(e->Decide(*w, *r, explain, &d).code == ErrorCode::kOk);
+  EngineStats s = e->ReadStats();
+  CHECK(s.decisions == 7);
+  CHECK(s.by_target["a"] == 5);
+  CHECK(s.by_target["b"] == 2);
+  CHECK(s.rule_failures["main/healthy"] == 1);
+  CHECK(s.rule_failures["main/up"] == 1);
+  CHECK(s.by_route["main"] == 7);
+  CHECK(s.snapshots_published == 3);
+  CHECK(s.policies_loaded == 2);
+}
+
+}  // namespace
+}  // namespace mixtral::testing

@@ -54,6 +54,11 @@ void Engine::Impl::Publish(std::shared_ptr<const CompiledVersion> active,
     if (!doc.Bind(*b->version->policy, bound.get())) b->snapshot = std::move(bound);
   }
   next->layout = MakeLayout(*next);
+  // Most publishes change telemetry, not names: keeping the layout spares
+  // every worker a re-layout of its counters.
+  if (const EngineState* cur = Current();
+      cur && cur->layout && SameNames(*cur->layout, *next->layout))
+    next->layout = cur->layout;
   EngineState* old = state.exchange(next, std::memory_order_seq_cst);
   if (old) epochs.Retire([old] { delete old; });
 }

@@ -150,6 +150,7 @@ uint64_t RequestSchemaId(const Policy& policy);
 
 // stats.cc
 std::shared_ptr<const StatsLayout> MakeLayout(const EngineState& s);
+bool SameNames(const StatsLayout& a, const StatsLayout& b);
 void AdoptLayout(Engine::Impl& e, WorkerStats& w, const std::shared_ptr<const StatsLayout>& l);
 void CountDecision(WorkerStats& w, const EngineDecision& d, int32_t target_index);
 void CountCandidate(WorkerStats& w, const EngineDecision& active, const EngineDecision& cand);

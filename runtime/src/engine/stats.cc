@@ -28,6 +28,11 @@ std::shared_ptr<const StatsLayout> MakeLayout(const EngineState& s) {
   return l;
 }
 
+bool SameNames(const StatsLayout& a, const StatsLayout& b) {
+  return a.routes == b.routes && a.targets == b.targets && a.rules == b.rules &&
+         a.assertions == b.assertions;
+}
+
 namespace {
 
 std::unique_ptr<std::atomic<uint64_t>[]> Zeroed(size_t n) {
