@@ -42,6 +42,19 @@ std::unique_ptr<Engine> SmallEngine(EngineKind kind, const std::string& source =
   return e;
 }
 
+// The small engine with one worker, a `pro` request and a decision: the
+// setup most cases start from.
+struct SmallRig {
+  explicit SmallRig(EngineKind kind) : e(SmallEngine(kind)), w(e->NewWorker()), r(e->NewRequest()) {
+    REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
+  }
+  EngineError Decide(const DecideOptions& o = {}) { return e->Decide(*w, *r, o, &d); }
+  std::unique_ptr<Engine> e;
+  std::unique_ptr<Worker> w;
+  std::unique_ptr<EngineRequest> r;
+  EngineDecision d;
+};
+
 TEST_CASE("route16 by field index agrees with the reference answers on every engine") {
   auto expected = JsonLines(SourcePath(kRoute16Data + "expected.jsonl"));
   auto requests = JsonLines(SourcePath(kRoute16Data + "requests.jsonl"));
@@ -99,11 +112,8 @@ TEST_CASE("a JSON request decides like the same request set by field index") {
 
 TEST_CASE("identity fields: the injected clock, the snapshot and the policy") {
   for (EngineKind kind : Engines()) {
-    auto e = SmallEngine(kind);
-    auto w = e->NewWorker();
-    auto r = e->NewRequest();
-    REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
-    EngineDecision d;
+    SmallRig rig(kind);
+    auto& [e, w, r, d] = rig;
     REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
     CHECK(d.now_ms() == 5000);
     CHECK(d.target() == "a");
@@ -205,11 +215,8 @@ TEST_CASE("rollback returns to the last-known-good policy") {
 
 TEST_CASE("a changed request schema is refused, a kept one is not") {
   for (EngineKind kind : Engines()) {
-    auto e = SmallEngine(kind);
-    auto w = e->NewWorker();
-    auto r = e->NewRequest();
-    REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
-    EngineDecision d;
+    SmallRig rig(kind);
+    auto& [e, w, r, d] = rig;
     // Same schema, other rules: the old request keeps working.
     std::string same = kSmall;
     same.replace(same.find("fallback 1"), 10, "fallback 0");
@@ -282,11 +289,8 @@ TEST_CASE("a candidate's differences are counted, and match a separate engine") 
 
 TEST_CASE("per-target updates and inventory changes publish new snapshots") {
   for (EngineKind kind : Engines()) {
-    auto e = SmallEngine(kind);
-    auto w = e->NewWorker();
-    auto r = e->NewRequest();
-    REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
-    EngineDecision d;
+    SmallRig rig(kind);
+    auto& [e, w, r, d] = rig;
     REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
     CHECK(d.target() == "a");
     const std::string sha = std::string(d.snapshot_sha256());
@@ -419,11 +423,8 @@ namespace mixtral::testing {
 namespace {
 
 TEST_CASE("counters survive snapshot publishes and policy reloads") {
-  auto e = SmallEngine(EngineKind::kInterp);
-  auto w = e->NewWorker();
-  auto r = e->NewRequest();
-  REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
-  EngineDecision d;
+  SmallRig rig(EngineKind::kInterp);
+  auto& [e, w, r, d] = rig;
   DecideOptions explain;
   explain.explain = true;
   for (int i = 0; i < 3; ++i) REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
