@@ -48,7 +48,6 @@ struct SmallRig {
   explicit SmallRig(EngineKind kind) : e(SmallEngine(kind)), w(e->NewWorker()), r(e->NewRequest()) {
     REQUIRE(r->SetEnumName(r->FieldIndex("tier"), "pro").code == ErrorCode::kOk);
   }
-  EngineError Decide(const DecideOptions& o = {}) { return e->Decide(*w, *r, o, &d); }
   std::unique_ptr<Engine> e;
   std::unique_ptr<Worker> w;
   std::unique_ptr<EngineRequest> r;
