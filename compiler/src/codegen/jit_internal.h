@@ -19,13 +19,13 @@ class JitPolicy {
  public:
   ~JitPolicy() {
     // Frees this policy's code; callers hold a reference while deciding.
-    if (tracker) llvm::cantFail(tracker->remove());
+    if (session) session->session->Unload(loaded);
   }
   using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
   using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
   std::shared_ptr<const Policy> policy;
   std::shared_ptr<JitSession> session;
-  llvm::orc::ResourceTrackerSP tracker;
+  codegen::Loaded loaded;
   std::vector<Kernel> kernels;        // per route; null when interpreted
   std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
   bool compact_eligible = false;      // see JitCompactEligible
