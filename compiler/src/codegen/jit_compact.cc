@@ -66,7 +66,7 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   const ast::Route& route = routes[chosen];
   codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
                           f.score_class.data()};
-  jp.kernels[chosen](&kctx, &kout, explain ? 1 : 0);
+  (explain ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, explain ? 1 : 0);
 
   // Selection of the best 1 + N by (class, score, index): the stable sort of
   // the shared pipeline, without sorting what is not picked.

@@ -27,6 +27,7 @@ class JitPolicy {
   std::shared_ptr<JitSession> session;
   codegen::Loaded loaded;
   std::vector<Kernel> kernels;        // per route; null when interpreted
+  std::vector<Kernel> quick_kernels;  // the same without explanation (failed is 0 or 1)
   std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
   bool compact_eligible = false;      // see JitCompactEligible
   size_t default_route = 0;           // the `default` route, or routes.size()

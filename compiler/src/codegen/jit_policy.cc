@@ -90,6 +90,7 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   const internal::PolicyIR& ir = *policy->ir;
   size_t routes = ir.program.routes.size();
   jp->kernels.assign(routes, nullptr);
+  jp->quick_kernels.assign(routes, nullptr);
   jp->conditions.assign(routes, nullptr);
 
   auto start = std::chrono::steady_clock::now();
@@ -98,6 +99,7 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   // Every policy loads into its own JITDylib, so its symbols need no unique
   // prefix: equal policies lower to equal modules and share cached objects.
   auto kernel_name = [](size_t r) { return "route" + std::to_string(r); };
+  auto quick_name = [](size_t r) { return "quick" + std::to_string(r); };
   auto cond_name = [](size_t r) { return "when" + std::to_string(r); };
   std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
   try {
@@ -105,11 +107,14 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     for (size_t r = 0; r < routes; ++r) {
       try {
         lowerer.EmitRouteKernel(r, kernel_name(r));
+        // Lowers the same expressions, so it cannot fail where the first did not.
+        lowerer.EmitQuickKernel(r, quick_name(r));
         kernel_ok[r] = true;
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
-        // Drop the half-built function so the module still verifies.
+        // Drop the half-built functions so the module still verifies.
         if (auto* f = module->getFunction(kernel_name(r))) f->eraseFromParent();
+        if (auto* f = module->getFunction(quick_name(r))) f->eraseFromParent();
       }
       if (ir.program.routes[r].when == ast::kNoExpr) continue;
       try {
@@ -152,13 +157,17 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     return out;
   }
   for (size_t r = 0; r < routes; ++r) {
-    if (kernel_ok[r])
+    if (kernel_ok[r]) {
       jp->kernels[r] =
           reinterpret_cast<JitPolicy::Kernel>(s.Lookup(jp->loaded, kernel_name(r), &error));
+      jp->quick_kernels[r] =
+          reinterpret_cast<JitPolicy::Kernel>(s.Lookup(jp->loaded, quick_name(r), &error));
+    }
     if (cond_ok[r])
       jp->conditions[r] =
           reinterpret_cast<JitPolicy::Condition>(s.Lookup(jp->loaded, cond_name(r), &error));
-    if ((kernel_ok[r] && !jp->kernels[r]) || (cond_ok[r] && !jp->conditions[r])) {
+    if ((kernel_ok[r] && (!jp->kernels[r] || !jp->quick_kernels[r])) ||
+        (cond_ok[r] && !jp->conditions[r])) {
       out.error = "internal: " + error;
       return out;
     }
@@ -219,7 +228,8 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
     }
     codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
                             f.score_class.data()};
-    jp.kernels[chosen](&kctx, &kout, options.explain || options.trace ? 1 : 0);
+    const bool full = options.explain || options.trace;
+    (full ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, full ? 1 : 0);
     internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),
                                       f.score.data(), f.score_class.data()};
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));

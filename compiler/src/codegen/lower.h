@@ -38,14 +38,38 @@ class Lowerer {
  public:
   Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& module);
 
-  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64 explain)` for a route.
+  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64 explain)` for a
+  // route: every rule when explaining, with failed and missing bitmasks.
   void EmitRouteKernel(size_t route, const std::string& name);
+  // The same signature for decisions without an explanation: stops at a
+  // target's first failed rule, writes failed[i] as 0 or 1 and no missing.
+  void EmitQuickKernel(size_t route, const std::string& name);
   // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
   // boolean (present, value), for `when` conditions.
   void EmitCondition(ast::ExprId cond, const std::string& name);
 
  private:
   friend class OpLowering;
+  // The parts of a route kernel that both variants share: the loop over
+  // targets, the request loads hoisted into the entry block, the selectors.
+  struct KernelFrame {
+    llvm::Function* fn = nullptr;
+    llvm::Value* explain = nullptr;  // i1, the third argument
+    llvm::Value* selected = nullptr;
+    llvm::Value* failed = nullptr;
+    llvm::Value* missing = nullptr;
+    llvm::Value* score = nullptr;
+    llvm::Value* score_class = nullptr;
+    llvm::PHINode* i = nullptr;         // the target index
+    llvm::Value* sel = nullptr;         // i1: target i passed the selectors
+    llvm::BasicBlock* latch = nullptr;  // continues with target i + 1
+  };
+  // Leaves the builder in the loop body after the selectors.
+  KernelFrame BeginKernel(size_t route, const std::string& name);
+  // Scores target i into score[i] and score_class[i], then branches to the latch.
+  void EmitScore(size_t route, const KernelFrame& k);
+  void EndKernel();
+  llvm::Value* CreateEntryAlloca(llvm::Function* fn, llvm::Type* type);
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
