@@ -38,8 +38,9 @@ class Lowerer {
  public:
   Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& module);
 
-  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64 explain)` for a
-  // route: every rule when explaining, with failed and missing bitmasks.
+  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64)` for a route:
+  // every rule of every selected target, with failed and missing bitmasks
+  // (the explanation). The third argument is kept for the ABI and ignored.
   void EmitRouteKernel(size_t route, const std::string& name);
   // The same signature for decisions without an explanation: stops at a
   // target's first failed rule, writes failed[i] as 0 or 1 and no missing.
@@ -54,7 +55,6 @@ class Lowerer {
   // targets, the request loads hoisted into the entry block, the selectors.
   struct KernelFrame {
     llvm::Function* fn = nullptr;
-    llvm::Value* explain = nullptr;  // i1, the third argument
     llvm::Value* selected = nullptr;
     llvm::Value* failed = nullptr;
     llvm::Value* missing = nullptr;
@@ -69,7 +69,6 @@ class Lowerer {
   // Scores target i into score[i] and score_class[i], then branches to the latch.
   void EmitScore(size_t route, const KernelFrame& k);
   void EndKernel();
-  llvm::Value* CreateEntryAlloca(llvm::Function* fn, llvm::Type* type);
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);

@@ -44,7 +44,6 @@ Lowerer::KernelFrame Lowerer::BeginKernel(size_t route_index, const std::string&
   auto* exit = llvm::BasicBlock::Create(ctx_, "exit", k.fn);
 
   b_.SetInsertPoint(entry);
-  k.explain = b_.CreateICmpNE(k.fn->getArg(2), b_.getInt64(0));
   llvm::Value* targets = CtxField(1, ptr);
   llvm::Value* stride = CtxField(2, i64);
   llvm::Value* count = CtxField(3, i64);
@@ -157,52 +156,30 @@ void Lowerer::EmitQuickKernel(size_t route_index, const std::string& name) {
 void Lowerer::EmitRouteKernel(size_t route_index, const std::string& name) {
   const ast::Route& route = ir_.program.routes[route_index];
   KernelFrame k = BeginKernel(route_index, name);
-  llvm::Function* fn = k.fn;
   auto* i64 = b_.getInt64Ty();
-  llvm::Value* explain = k.explain;
-  llvm::Value* failed_slot = CreateEntryAlloca(fn, i64);
-  llvm::Value* missing_slot = CreateEntryAlloca(fn, i64);
-  llvm::Value* sel = k.sel;
-  llvm::Value* i = k.i;
-  llvm::BasicBlock* latch = k.latch;
-  b_.CreateStore(b_.getInt64(0), failed_slot);
-  b_.CreateStore(b_.getInt64(0), missing_slot);
-  auto* rules_done = llvm::BasicBlock::Create(ctx_, "rules_done", fn);
-  auto* first_rule = llvm::BasicBlock::Create(ctx_, "rules", fn);
-  b_.CreateCondBr(sel, first_rule, latch);
-  b_.SetInsertPoint(first_rule);
+  auto* rules = llvm::BasicBlock::Create(ctx_, "rules", k.fn);
+  b_.CreateCondBr(k.sel, rules, k.latch);
+  // Explaining, every rule is evaluated (contract §2). Rules lower without
+  // branches, so this is straight-line code: no per-rule exit to mispredict.
+  b_.SetInsertPoint(rules);
+  llvm::Value* failed = b_.getInt64(0);
+  llvm::Value* missing = b_.getInt64(0);
   for (size_t r = 0; r < route.rules.size(); ++r) {
     const ast::Rule& rule = route.rules[r];
     LV v = Lower(rule.cond);
     llvm::Value* pass = b_.CreateAnd(v.present, rule.forbid ? b_.CreateNot(v.value) : v.value);
     llvm::Value* bit = b_.getInt64(uint64_t{1} << r);
-    llvm::Value* fail_bit = b_.CreateSelect(pass, b_.getInt64(0), bit);
-    llvm::Value* miss_bit = b_.CreateSelect(v.present, b_.getInt64(0), bit);
-    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64, failed_slot), fail_bit), failed_slot);
-    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64, missing_slot), miss_bit), missing_slot);
-    // Rules are pure: without an explanation, the first failure decides.
-    auto* next = llvm::BasicBlock::Create(ctx_, "rule", fn);
-    b_.CreateCondBr(b_.CreateOr(pass, explain), next, rules_done);
-    b_.SetInsertPoint(next);
+    failed = b_.CreateOr(failed, b_.CreateSelect(pass, b_.getInt64(0), bit));
+    missing = b_.CreateOr(missing, b_.CreateSelect(v.present, b_.getInt64(0), bit));
   }
-  b_.CreateBr(rules_done);
-
-  b_.SetInsertPoint(rules_done);
-  llvm::Value* failed = b_.CreateLoad(i64, failed_slot);
-  b_.CreateStore(failed, b_.CreateInBoundsGEP(i64, k.failed, i));
-  b_.CreateStore(b_.CreateLoad(i64, missing_slot), b_.CreateInBoundsGEP(i64, k.missing, i));
-  auto* score_bb = llvm::BasicBlock::Create(ctx_, "score", fn);
-  b_.CreateCondBr(b_.CreateICmpEQ(failed, b_.getInt64(0)), score_bb, latch);
+  b_.CreateStore(failed, b_.CreateInBoundsGEP(i64, k.failed, k.i));
+  b_.CreateStore(missing, b_.CreateInBoundsGEP(i64, k.missing, k.i));
+  auto* score_bb = llvm::BasicBlock::Create(ctx_, "score", k.fn);
+  b_.CreateCondBr(b_.CreateICmpEQ(failed, b_.getInt64(0)), score_bb, k.latch);
 
   b_.SetInsertPoint(score_bb);
   EmitScore(route_index, k);
   EndKernel();
-}
-
-llvm::Value* Lowerer::CreateEntryAlloca(llvm::Function* fn, llvm::Type* type) {
-  // In the entry block, where mem2reg promotes it.
-  llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
-  return entry.CreateAlloca(type);
 }
 
 }  // namespace mixtral::codegen
