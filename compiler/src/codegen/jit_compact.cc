@@ -2,6 +2,8 @@
 // compiled. It must decide exactly as the shared pipeline does (route
 // selection, contract §4's ranking, fallbacks, `otherwise reject`); the
 // route16 and differential tests hold it to that.
+#include <algorithm>
+
 #include "codegen/frame.h"
 #include "codegen/jit_internal.h"
 #include "mixtral/compiler/jit.h"
@@ -74,24 +76,36 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   uint32_t picks[9];
   size_t picked = 0;
   const size_t n = snapshot.targets.size();
-  const bool scored = !route.objectives.empty();
-  auto better = [&](uint32_t a, uint32_t b) {
-    if (!scored) return a < b;
-    uint8_t ca = f.score_class[a], cb = f.score_class[b];
-    if (ca != cb) return ca < cb;
-    if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
-    return a < b;
-  };
+  // The survivors first, without a branch per target: which targets survive
+  // changes with every request, so such a branch would often mispredict.
+  uint32_t* survivors = f.survivors.data();
+  size_t m = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    if (!f.selected[i] || f.failed[i]) continue;
-    // Insert into the small sorted prefix.
-    size_t pos = picked;
-    while (pos > 0 && better(i, picks[pos - 1])) --pos;
-    if (pos >= want) continue;
-    size_t end = std::min(picked + 1, want);
-    for (size_t k = end - 1; k > pos; --k) picks[k] = picks[k - 1];
-    picks[pos] = i;
-    picked = end;
+    survivors[m] = i;
+    m += f.selected[i] & static_cast<uint8_t>(f.failed[i] == 0);
+  }
+  if (route.objectives.empty()) {
+    // Unscored: ranked by index, which is the survivors' order already.
+    picked = std::min(m, want);
+    std::copy(survivors, survivors + picked, picks);
+  } else {
+    auto better = [&](uint32_t a, uint32_t b) {
+      uint8_t ca = f.score_class[a], cb = f.score_class[b];
+      if (ca != cb) return ca < cb;
+      if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
+      return a < b;
+    };
+    for (size_t s = 0; s < m; ++s) {
+      const uint32_t i = survivors[s];
+      // Insert into the small sorted prefix.
+      size_t pos = picked;
+      while (pos > 0 && better(i, picks[pos - 1])) --pos;
+      if (pos >= want) continue;
+      size_t end = std::min(picked + 1, want);
+      for (size_t k = end - 1; k > pos; --k) picks[k] = picks[k - 1];
+      picks[pos] = i;
+      picked = end;
+    }
   }
   if (picked == 0) {
     out->outcome = Outcome::kRejected;

@@ -40,6 +40,7 @@ struct JitFrame::Impl {
   std::vector<uint8_t> selected, score_class;
   std::vector<uint64_t> failed, missing;
   std::vector<double> score;
+  std::vector<uint32_t> survivors;  // EvaluateJitCompact's scratch
 };
 
 }  // namespace mixtral

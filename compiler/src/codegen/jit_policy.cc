@@ -21,6 +21,7 @@ void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapsho
   impl->failed.assign(n, 0);
   impl->missing.assign(n, 0);
   impl->score.assign(n, 0.0);
+  impl->survivors.assign(n, 0);
 }
 
 bool JitAvailable() { return true; }
