@@ -68,9 +68,16 @@ SlotKind KindOf(const TypeTable& types, TypeId t) {
   }
 }
 
-void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out) {
+bool BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out) {
   out->resize(p.request.fields.size());
   FillSchema(p, p.request, r.fields, out->data());
+  return RequestSlotsComplete(p, *out);
+}
+
+bool RequestSlotsComplete(const Policy& p, const std::vector<Slot>& slots) {
+  for (size_t i = 0; i < p.request.fields.size(); ++i)
+    if (!p.request.fields[i].optional && !slots[i].present) return false;
+  return true;
 }
 
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out) {

@@ -58,7 +58,12 @@ inline uint64_t TargetStride(const Policy& p) {
 }
 
 // Fills slots from bound values. Reuses the vectors' storage.
-void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
+// BuildRequestSlots returns RequestSlotsComplete's verdict.
+bool BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
+// True when every required request field is present. The kernels take that
+// for granted (the binder rejects a request without one, contract §8); an
+// engine must not run them on slots for which this is false.
+bool RequestSlotsComplete(const Policy& p, const std::vector<Slot>& slots);
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
 
 }  // namespace mixtral::codegen

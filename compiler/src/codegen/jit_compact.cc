@@ -12,6 +12,7 @@ namespace mixtral {
 
 struct JitRequest::Impl {
   std::vector<codegen::Slot> slots;
+  bool complete = false;  // every required field present: see RequestSlotsComplete
 };
 
 JitRequest::JitRequest() : impl(std::make_unique<Impl>()) {}
@@ -20,7 +21,7 @@ JitRequest::JitRequest(JitRequest&&) noexcept = default;
 JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
 
 void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
-  codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+  impl->complete = codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
 }
 
 bool JitCompactEligible(const JitPolicy& jp) { return jp.compact_eligible; }
@@ -39,6 +40,20 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
                           snapshot.taken_at_ms ? 1u : 0u,
                           0,
                           0};
+  if (!request.impl->complete) {
+    // Not a request the binder would produce (contract §8): the library's
+    // answer to an invalid request, rather than kernels run on a field they
+    // take to be present.
+    out->route = 0;
+    out->outcome = Outcome::kRejected;
+    out->target = -1;
+    out->fallback_count = 0;
+    out->reject_status = 400;
+    out->reject_reason = &jp.missing_required_field;
+    out->failed = nullptr;
+    out->scores = nullptr;
+    return;
+  }
   // Route selection as in internal::SelectRoute: the only route, else the first
   // whose `when` holds, else the default.
   size_t chosen = routes.size() == 1 ? 0 : jp.default_route;

@@ -32,6 +32,7 @@ class JitPolicy {
   bool compact_eligible = false;      // see JitCompactEligible
   size_t default_route = 0;           // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
+  std::string missing_required_field = "request: missing required field";
 };
 
 struct JitFrame::Impl {

@@ -195,7 +195,9 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   internal::EvalCtx ctx = internal::DecisionCtx(policy, request, snapshot, now_ms);
   Decision d = internal::StartDecision(ctx, options);
 
-  codegen::BuildRequestSlots(policy, request, &f.request);
+  // A request that lacks a required field never comes from the binder; it is
+  // decided by the interpreter rather than by kernels that assume the field.
+  const bool native = codegen::BuildRequestSlots(policy, request, &f.request);
   codegen::KernelCtx kctx{f.request.data(),
                           f.targets.data(),
                           codegen::TargetStride(policy),
@@ -210,7 +212,8 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   size_t chosen = internal::SelectRoute(
       ctx, options,
       [&](size_t i) -> std::optional<bool> {
-        if (!jp.conditions[i]) return internal::Truth(internal::Eval(ctx, routes[i].when));
+        if (!native || !jp.conditions[i])
+          return internal::Truth(internal::Eval(ctx, routes[i].when));
         uint64_t pv[2] = {0, 0};
         jp.conditions[i](&kctx, pv);
         if (!pv[0]) return std::nullopt;
@@ -219,7 +222,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
       &d, options.explain ? &faults : nullptr);
   if (chosen == routes.size()) return d;
   d.route = routes[chosen].name;
-  if (!jp.kernels[chosen]) {
+  if (!native || !jp.kernels[chosen]) {
     internal::EvaluateRoute(ctx, chosen, options, &d, nullptr, std::move(faults));
   } else {
     // Rules may read the variant, so the split goes first.

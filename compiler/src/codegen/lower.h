@@ -80,6 +80,7 @@ class Lowerer {
 
   Rep RepOf(TypeId t, SourceRange where) const;
   LV LoadSlot(llvm::Value* slot_ptr, Rep rep);
+  LV LoadRequestField(size_t index, Rep rep);
   llvm::Value* CtxField(unsigned index, llvm::Type* type);
   LV ToFloat(const LV& v);
   LV Bool(llvm::Value* present, llvm::Value* value) { return LV{present, value, Rep::kBool}; }

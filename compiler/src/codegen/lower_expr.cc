@@ -60,6 +60,15 @@ LV Lowerer::LoadSlot(llvm::Value* slot_ptr, Rep rep) {
   }
 }
 
+LV Lowerer::LoadRequestField(size_t index, Rep rep) {
+  LV v = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, b_.getPtrTy()), index), rep);
+  // A required field is always present in a bound request (contract §8; the
+  // engine checks, see RequestSlotsComplete), so its presence is a constant
+  // and every test of it folds away.
+  if (!policy_.request.fields[index].optional) v.present = True();
+  return v;
+}
+
 LV Lowerer::ToFloat(const LV& v) {
   if (v.rep == Rep::kFloat) return v;
   // sitofp rounds to nearest, ties to even: contract §5's int-to-float rule.
@@ -125,8 +134,7 @@ LV Lowerer::LowerRef(ast::ExprId id) {
     case RefKind::kRequestField: {
       if (ref.index < request_cache_.size() && request_cache_[ref.index])
         return *request_cache_[ref.index];
-      llvm::Value* base = CtxField(0, b_.getPtrTy());
-      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, base, ref.index), RepOf(type, where));
+      return LoadRequestField(ref.index, RepOf(type, where));
     }
     case RefKind::kAttribute:
       need_target();

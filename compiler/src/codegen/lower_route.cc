@@ -59,12 +59,10 @@ Lowerer::KernelFrame Lowerer::BeginKernel(size_t route_index, const std::string&
   for (unsigned f = 4; f < 9; ++f)
     ctx_cache_[f] = b_.CreateLoad(i64, b_.CreateStructGEP(ctx_ty_, kctx_, f));
   request_cache_.assign(policy_.request.fields.size(), std::nullopt);
-  llvm::Value* request = CtxField(0, ptr);
   for (size_t f = 0; f < policy_.request.fields.size(); ++f) {
     SlotKind kind = KindOf(policy_.types, policy_.request.fields[f].type);
     if (kind == SlotKind::kBoxed) continue;
-    request_cache_[f] = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, request, f),
-                                 RepOf(policy_.request.fields[f].type, route.range));
+    request_cache_[f] = LoadRequestField(f, RepOf(policy_.request.fields[f].type, route.range));
   }
   b_.CreateBr(loop);
 

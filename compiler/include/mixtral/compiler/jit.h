@@ -116,6 +116,8 @@ Decision EvaluateJit(const JitPolicy& policy, JitFrame& frame, const BoundReques
                      int64_t now_ms, const EvalOptions& options = {});
 
 // A request laid out for the kernels once, so that deciding it reads no Values.
+// Requests come from BindRequestJson, which guarantees every required field;
+// EvaluateJitCompact rejects one without (status 400) instead of deciding it.
 class JitRequest {
  public:
   JitRequest();
