@@ -46,6 +46,8 @@ struct KernelOut {
   uint64_t* missing;     // 2: bit r set when rule r's verdict was missing
   double* score;         // 3
   uint8_t* score_class;  // 4: 0 number, 1 NaN, 2 missing
+  uint32_t* survivors;   // 5: selected targets that failed no rule, in index order;
+                         //    the kernel returns how many
 };
 
 // Target slot order: attributes, telemetry, then these extras.

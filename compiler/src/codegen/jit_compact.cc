@@ -81,24 +81,17 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   out->failed = explain ? f.failed.data() : nullptr;
   out->scores = explain ? f.score.data() : nullptr;
   const ast::Route& route = routes[chosen];
-  codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
-                          f.score_class.data()};
-  (explain ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, explain ? 1 : 0);
+  codegen::KernelOut kout{f.selected.data(), f.failed.data(),      f.missing.data(),
+                          f.score.data(),    f.score_class.data(), f.survivors.data()};
+  const size_t m = (explain ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, explain ? 1 : 0);
 
   // Selection of the best 1 + N by (class, score, index): the stable sort of
   // the shared pipeline, without sorting what is not picked.
   const size_t want = 1 + (route.fallback ? static_cast<size_t>(route.fallback->count) : 0);
   uint32_t picks[9];
   size_t picked = 0;
-  const size_t n = snapshot.targets.size();
-  // The survivors first, without a branch per target: which targets survive
-  // changes with every request, so such a branch would often mispredict.
-  uint32_t* survivors = f.survivors.data();
-  size_t m = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    survivors[m] = i;
-    m += f.selected[i] & static_cast<uint8_t>(f.failed[i] == 0);
-  }
+  // The kernel lists the survivors, so ranking never looks at the others.
+  const uint32_t* survivors = f.survivors.data();
   if (route.objectives.empty()) {
     // Unscored: ranked by index, which is the survivors' order already.
     picked = std::min(m, want);

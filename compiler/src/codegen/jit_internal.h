@@ -21,7 +21,7 @@ class JitPolicy {
     // Frees this policy's code; callers hold a reference while deciding.
     if (session) session->session->Unload(loaded);
   }
-  using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
+  using Kernel = uint64_t (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
   using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
   std::shared_ptr<const Policy> policy;
   std::shared_ptr<JitSession> session;
@@ -41,7 +41,7 @@ struct JitFrame::Impl {
   std::vector<uint8_t> selected, score_class;
   std::vector<uint64_t> failed, missing;
   std::vector<double> score;
-  std::vector<uint32_t> survivors;  // EvaluateJitCompact's scratch
+  std::vector<uint32_t> survivors;
 };
 
 }  // namespace mixtral

@@ -230,8 +230,8 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
       kctx.variant = *v;
       kctx.has_variant = 1;
     }
-    codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
-                            f.score_class.data()};
+    codegen::KernelOut kout{f.selected.data(), f.failed.data(),      f.missing.data(),
+                            f.score.data(),    f.score_class.data(), f.survivors.data()};
     const bool full = options.explain || options.trace;
     (full ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, full ? 1 : 0);
     internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),

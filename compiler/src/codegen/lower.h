@@ -60,13 +60,16 @@ class Lowerer {
     llvm::Value* missing = nullptr;
     llvm::Value* score = nullptr;
     llvm::Value* score_class = nullptr;
-    llvm::PHINode* i = nullptr;         // the target index
-    llvm::Value* sel = nullptr;         // i1: target i passed the selectors
-    llvm::BasicBlock* latch = nullptr;  // continues with target i + 1
+    llvm::Value* survivors = nullptr;       // uint32_t*: indices of surviving targets
+    llvm::Value* survivor_count = nullptr;  // i64 alloca; the kernel returns it
+    llvm::PHINode* i = nullptr;             // the target index
+    llvm::Value* sel = nullptr;             // i1: target i passed the selectors
+    llvm::BasicBlock* latch = nullptr;      // continues with target i + 1
   };
   // Leaves the builder in the loop body after the selectors.
   KernelFrame BeginKernel(size_t route, const std::string& name);
-  // Scores target i into score[i] and score_class[i], then branches to the latch.
+  // Records target i as a survivor, scores it into score[i] and
+  // score_class[i], then branches to the latch.
   void EmitScore(size_t route, const KernelFrame& k);
   void EndKernel();
   LV Lower(ast::ExprId id);

@@ -13,7 +13,7 @@ Lowerer::Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& mod
   slot_ty_ = llvm::StructType::get(ctx, {i64, i64});
   // Mirrors KernelCtx and KernelOut in frame.h, field for field.
   ctx_ty_ = llvm::StructType::get(ctx, {ptr, ptr, i64, i64, i64, i64, i64, i64, i64});
-  out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr});
+  out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr, ptr});
 }
 
 void Lowerer::Unsupported(ast::ExprId id, const std::string& what) {

@@ -31,7 +31,7 @@ Lowerer::KernelFrame Lowerer::BeginKernel(size_t route_index, const std::string&
   ctx_cache_.clear();
   auto* i64 = b_.getInt64Ty();
   auto* ptr = b_.getPtrTy();
-  auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, i64}, false);
+  auto* fty = llvm::FunctionType::get(i64, {ptr, ptr, i64}, false);
   KernelFrame k;
   k.fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
   kctx_ = k.fn->getArg(0);
@@ -55,6 +55,9 @@ Lowerer::KernelFrame Lowerer::BeginKernel(size_t route_index, const std::string&
   k.missing = out_ptr(2);
   k.score = out_ptr(3);
   k.score_class = out_ptr(4);
+  k.survivors = out_ptr(5);
+  k.survivor_count = b_.CreateAlloca(i64);  // promoted to a register by mem2reg
+  b_.CreateStore(b_.getInt64(0), k.survivor_count);
   ctx_cache_.assign(9, nullptr);
   for (unsigned f = 4; f < 9; ++f)
     ctx_cache_[f] = b_.CreateLoad(i64, b_.CreateStructGEP(ctx_ty_, kctx_, f));
@@ -72,7 +75,7 @@ Lowerer::KernelFrame Lowerer::BeginKernel(size_t route_index, const std::string&
   b_.CreateCondBr(b_.CreateICmpULT(k.i, count), body, exit);
 
   b_.SetInsertPoint(exit);
-  b_.CreateRetVoid();
+  b_.CreateRet(b_.CreateLoad(i64, k.survivor_count));
 
   b_.SetInsertPoint(k.latch);
   k.i->addIncoming(b_.CreateAdd(k.i, b_.getInt64(1)), k.latch);
@@ -98,6 +101,11 @@ void Lowerer::EndKernel() {
 
 void Lowerer::EmitScore(size_t route_index, const KernelFrame& k) {
   const ast::Route& route = ir_.program.routes[route_index];
+  // Target i survived: append it to the list that ranking walks.
+  llvm::Value* n = b_.CreateLoad(b_.getInt64Ty(), k.survivor_count);
+  b_.CreateStore(b_.CreateTrunc(k.i, b_.getInt32Ty()),
+                 b_.CreateInBoundsGEP(b_.getInt32Ty(), k.survivors, n));
+  b_.CreateStore(b_.CreateAdd(n, b_.getInt64(1)), k.survivor_count);
   llvm::Value* score = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
   llvm::Value* all_present = b_.getTrue();
   for (size_t n = 0; n < route.objectives.size(); ++n) {
