@@ -68,15 +68,14 @@ SlotKind KindOf(const TypeTable& types, TypeId t) {
   }
 }
 
-bool BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out) {
+void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out) {
   out->resize(p.request.fields.size());
   FillSchema(p, p.request, r.fields, out->data());
-  return RequestSlotsComplete(p, *out);
 }
 
-bool RequestSlotsComplete(const Policy& p, const std::vector<Slot>& slots) {
-  for (size_t i = 0; i < p.request.fields.size(); ++i)
-    if (!p.request.fields[i].optional && !slots[i].present) return false;
+bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed) {
+  for (uint32_t i : assumed)
+    if (!slots[i].present) return false;
   return true;
 }
 

@@ -60,12 +60,13 @@ inline uint64_t TargetStride(const Policy& p) {
 }
 
 // Fills slots from bound values. Reuses the vectors' storage.
-// BuildRequestSlots returns RequestSlotsComplete's verdict.
-bool BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
-// True when every required request field is present. The kernels take that
-// for granted (the binder rejects a request without one, contract §8); an
-// engine must not run them on slots for which this is false.
-bool RequestSlotsComplete(const Policy& p, const std::vector<Slot>& slots);
+void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
+// True when every slot in `assumed` is present. The kernels take the presence
+// of the required fields they read for granted (the binder rejects a request
+// without one, contract §8; Lowerer::AssumedPresent lists them); an engine
+// must not run them on slots for which this is false. Fields the kernels do
+// not read may be absent: the engine library leaves unread strings unboxed.
+bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed);
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
 
 }  // namespace mixtral::codegen

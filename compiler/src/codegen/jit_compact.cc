@@ -12,7 +12,7 @@ namespace mixtral {
 
 struct JitRequest::Impl {
   std::vector<codegen::Slot> slots;
-  bool complete = false;  // every required field present: see RequestSlotsComplete
+  bool complete = false;  // see RequestSlotsComplete
 };
 
 JitRequest::JitRequest() : impl(std::make_unique<Impl>()) {}
@@ -21,7 +21,8 @@ JitRequest::JitRequest(JitRequest&&) noexcept = default;
 JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
 
 void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
-  impl->complete = codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+  codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+  impl->complete = codegen::RequestSlotsComplete(impl->slots, policy.assumed_present);
 }
 
 bool JitCompactEligible(const JitPolicy& jp) { return jp.compact_eligible; }

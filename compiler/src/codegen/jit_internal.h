@@ -26,11 +26,12 @@ class JitPolicy {
   std::shared_ptr<const Policy> policy;
   std::shared_ptr<JitSession> session;
   codegen::Loaded loaded;
-  std::vector<Kernel> kernels;        // per route; null when interpreted
-  std::vector<Kernel> quick_kernels;  // the same without explanation (failed is 0 or 1)
-  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
-  bool compact_eligible = false;      // see JitCompactEligible
-  size_t default_route = 0;           // the `default` route, or routes.size()
+  std::vector<Kernel> kernels;            // per route; null when interpreted
+  std::vector<Kernel> quick_kernels;      // the same without explanation (failed is 0 or 1)
+  std::vector<Condition> conditions;      // per route `when`; null when absent or interpreted
+  bool compact_eligible = false;          // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;  // request slots: see RequestSlotsComplete
+  size_t default_route = 0;               // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };

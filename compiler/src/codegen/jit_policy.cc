@@ -126,6 +126,7 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         if (auto* f = module->getFunction(cond_name(r))) f->eraseFromParent();
       }
     }
+    jp->assumed_present = lowerer.AssumedPresent();
   } catch (const std::exception& e) {
     out.error = std::string("internal JIT error: ") + e.what();
     return out;
@@ -197,7 +198,8 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
 
   // A request that lacks a required field never comes from the binder; it is
   // decided by the interpreter rather than by kernels that assume the field.
-  const bool native = codegen::BuildRequestSlots(policy, request, &f.request);
+  codegen::BuildRequestSlots(policy, request, &f.request);
+  const bool native = codegen::RequestSlotsComplete(f.request, jp.assumed_present);
   codegen::KernelCtx kctx{f.request.data(),
                           f.targets.data(),
                           codegen::TargetStride(policy),

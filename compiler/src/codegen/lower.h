@@ -45,6 +45,10 @@ class Lowerer {
   // The same signature for decisions without an explanation: stops at a
   // target's first failed rule, writes failed[i] as 0 or 1 and no missing.
   void EmitQuickKernel(size_t route, const std::string& name);
+  // The required request fields whose presence the emitted code assumes:
+  // those it reads. Deciding a request without one of them is the engine's
+  // job (RequestSlotsComplete).
+  std::vector<uint32_t> AssumedPresent() const;
   // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
   // boolean (present, value), for `when` conditions.
   void EmitCondition(ast::ExprId cond, const std::string& name);
@@ -108,6 +112,7 @@ class Lowerer {
   // hoist them out of the target loop itself.
   std::vector<std::optional<LV>> request_cache_;
   std::vector<llvm::Value*> ctx_cache_;
+  std::vector<bool> assumed_;  // by request slot: see AssumedPresent
 };
 
 }  // namespace mixtral::codegen
