@@ -18,27 +18,44 @@ double MsSince(std::chrono::steady_clock::time_point t) {
 }
 
 // Names the optimisation pipeline in cache keys; change it with RunPipeline.
-constexpr const char* kPipeline = "O2 no-vectorize no-unroll, codegen Default, fp-fusion strict";
+constexpr const char* kPipeline =
+    "sroa early-cse instcombine simplifycfg reassociate loop(rotate licm) instcombine "
+    "simplifycfg; codegen Default, fp-fusion strict";
 
-// O2 without the loop and SLP vectorizers or unrolling: a kernel's loop runs
-// over a handful of targets with early exits, where vector code only adds
-// compile time (route16: 57 ms of codegen became 18 ms).
+// The few passes the kernels need, instead of the O2 pipeline: promote the
+// per-function scratch to registers, fold the constant presence bits,
+// simplify the rule chains, and hoist what depends only on the request out
+// of the loop over targets. route16: optimisation 8.7 -> 2.1 ms, with the
+// same decision speed as O2 (O2's vectorizers and unrolling only added
+// compile time for loops over a handful of targets with early exits).
+// Reassociate touches integers and booleans only: the IR carries no
+// fast-math flags, so floats stay exactly as written (contract §5).
 void RunPipeline(llvm::Module& module, llvm::TargetMachine* tm) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PipelineTuningOptions pto;
-  pto.LoopVectorization = false;
-  pto.SLPVectorization = false;
-  pto.LoopUnrolling = false;
-  llvm::PassBuilder pb(tm, pto);
+  llvm::PassBuilder pb(tm);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
+  llvm::FunctionPassManager fpm;
+  fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+  fpm.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/true));
+  fpm.addPass(llvm::InstCombinePass());
+  fpm.addPass(llvm::SimplifyCFGPass());
+  fpm.addPass(llvm::ReassociatePass());
+  llvm::LoopPassManager lpm;
+  lpm.addPass(llvm::LoopRotatePass());
+  lpm.addPass(llvm::LICMPass(llvm::LICMOptions()));
+  fpm.addPass(llvm::createFunctionToLoopPassAdaptor(std::move(lpm), /*UseMemorySSA=*/true));
+  fpm.addPass(llvm::InstCombinePass());
+  fpm.addPass(llvm::SimplifyCFGPass());
+  llvm::ModulePassManager mpm;
+  mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+  mpm.run(module, mam);
 }
 
 }  // namespace
