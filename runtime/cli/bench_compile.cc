@@ -70,6 +70,7 @@ int CompileForBench(const std::string& path, const std::optional<std::string>& e
   out->optimize_ms = jr.optimize_ms;
   out->codegen_ms = jr.codegen_ms;
   out->link_ms = jr.link_ms;
+  out->jit = true;
   out->object = jr.cache;
   return kOk;
 }
@@ -81,7 +82,7 @@ void WriteCompileFigures(std::ostream& os, const std::string& prefix, const Comp
      << "optimize_ms\":" << f.optimize_ms << ",\"" << prefix << "codegen_ms\":" << f.codegen_ms
      << ",\"" << prefix << "link_ms\":" << f.link_ms << ",\"" << prefix << "front_end\":\""
      << (f.front_end_cached ? "cached" : "compiled") << "\",\"" << prefix << "object\":\""
-     << SourceName(f.object) << "\"";
+     << (f.jit ? SourceName(f.object) : "none") << "\"";
 }
 
 }  // namespace mixtral::cli

@@ -22,6 +22,7 @@ struct CompileFigures {
   double codegen_ms = 0;
   double link_ms = 0;
   bool front_end_cached = false;
+  bool jit = false;  // the object figures apply
   JitCacheSource object = JitCacheSource::kCompiled;
 };
 

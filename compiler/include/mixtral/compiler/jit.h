@@ -23,8 +23,9 @@
 // optimisation pipeline and the kernels' helper ABI, so a cached object is
 // only ever used for code it was compiled from.
 //
-// A compiled policy is immutable and may be shared by any number of threads;
-// a JitFrame belongs to one thread at a time. Destroying the last reference
+// A session may compile from any number of threads at once. A compiled
+// policy is immutable and may be shared by any number of threads; a JitFrame
+// belongs to one thread at a time. Destroying the last reference
 // to a JitPolicy frees its machine code.
 #pragma once
 
