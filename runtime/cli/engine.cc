@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 
 #include "common.h"
@@ -24,7 +25,10 @@ int PrepareEngine(const std::optional<std::string>& engine_flag, bool no_fallbac
     return kUsage;
   }
   std::string error;
-  auto session = NewJitSession(&error);
+  JitSessionOptions session_options;
+  // Compiled objects persist across runs when this names a directory.
+  if (const char* dir = std::getenv("MIXTRAL_JIT_CACHE_DIR")) session_options.cache_dir = dir;
+  auto session = NewJitSession(session_options, &error);
   if (!session) {
     std::cerr << "mixtral: cannot start the JIT: " << error << "\n";
     return kInternal;

@@ -61,6 +61,21 @@ void Report(const mixtral::difftest::GeneratedCase& c, size_t input, const std::
             << mixtral::DecisionToJson(jit) << "\n";
 }
 
+// The compact path (EvaluateJitCompact) names the same outcome, target,
+// fallbacks and rejection as the full decision.
+bool SameAsCompact(const mixtral::Decision& d, const mixtral::CompactDecision& c,
+                   const mixtral::BoundSnapshot& s) {
+  if (d.outcome != c.outcome) return false;
+  if (c.outcome == mixtral::Outcome::kRejected)
+    return d.reject && c.reject_reason && d.reject->status == c.reject_status &&
+           d.reject->reason == *c.reject_reason;
+  if (!d.target || c.target < 0 || *d.target != s.targets[c.target].name) return false;
+  if (d.fallbacks.size() != c.fallback_count) return false;
+  for (size_t k = 0; k < c.fallback_count; ++k)
+    if (d.fallbacks[k] != s.targets[c.fallbacks[k]].name) return false;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,6 +137,20 @@ int main(int argc, char** argv) {
         if (!a.SameDecision(b) || a.explain.has_value() != b.explain.has_value()) {
           if (++mismatches <= 3) Report(c, i, explain ? "explain on" : "explain off", a, b);
         }
+      }
+      if (!mixtral::JitCompactEligible(*jr.policy)) continue;
+      mixtral::Decision want = mixtral::Evaluate(*cr.policy, request, snapshot, c.now_ms[i], {});
+      mixtral::JitRequest bound;
+      bound.Bind(*jr.policy, request);
+      for (bool explain : {true, false}) {
+        mixtral::CompactDecision got;
+        mixtral::EvaluateJitCompact(*jr.policy, frame, bound, c.now_ms[i], explain, &got);
+        ++pairs;
+        if (!SameAsCompact(want, got, snapshot) && ++mismatches <= 3)
+          std::cerr << "policy/input " << i << ": the compact path (explain "
+                    << (explain ? "on" : "off") << ") differs from\n"
+                    << mixtral::DecisionToJson(want) << "\n"
+                    << c.policy << "\n";
       }
     }
   }

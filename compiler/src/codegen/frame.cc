@@ -73,6 +73,12 @@ void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>
   FillSchema(p, p.request, r.fields, out->data());
 }
 
+bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed) {
+  for (uint32_t i : assumed)
+    if (!slots[i].present) return false;
+  return true;
+}
+
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out) {
   const uint64_t stride = TargetStride(p);
   const size_t attrs = p.attributes.fields.size();

@@ -46,6 +46,8 @@ struct KernelOut {
   uint64_t* missing;     // 2: bit r set when rule r's verdict was missing
   double* score;         // 3
   uint8_t* score_class;  // 4: 0 number, 1 NaN, 2 missing
+  uint32_t* survivors;   // 5: selected targets that failed no rule, in index order;
+                         //    the kernel returns how many
 };
 
 // Target slot order: attributes, telemetry, then these extras.
@@ -59,6 +61,12 @@ inline uint64_t TargetStride(const Policy& p) {
 
 // Fills slots from bound values. Reuses the vectors' storage.
 void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>* out);
+// True when every slot in `assumed` is present. The kernels take the presence
+// of the required fields they read for granted (the binder rejects a request
+// without one, contract §8; Lowerer::AssumedPresent lists them); an engine
+// must not run them on slots for which this is false. Fields the kernels do
+// not read may be absent: the engine library leaves unread strings unboxed.
+bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed);
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
 
 }  // namespace mixtral::codegen

@@ -2,6 +2,8 @@
 // compiled. It must decide exactly as the shared pipeline does (route
 // selection, contract §4's ranking, fallbacks, `otherwise reject`); the
 // route16 and differential tests hold it to that.
+#include <algorithm>
+
 #include "codegen/frame.h"
 #include "codegen/jit_internal.h"
 #include "mixtral/compiler/jit.h"
@@ -10,6 +12,7 @@ namespace mixtral {
 
 struct JitRequest::Impl {
   std::vector<codegen::Slot> slots;
+  bool complete = false;  // see RequestSlotsComplete
 };
 
 JitRequest::JitRequest() : impl(std::make_unique<Impl>()) {}
@@ -19,6 +22,7 @@ JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
 
 void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
   codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+  impl->complete = codegen::RequestSlotsComplete(impl->slots, policy.assumed_present);
 }
 
 bool JitCompactEligible(const JitPolicy& jp) { return jp.compact_eligible; }
@@ -37,6 +41,20 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
                           snapshot.taken_at_ms ? 1u : 0u,
                           0,
                           0};
+  if (!request.impl->complete) {
+    // Not a request the binder would produce (contract §8): the library's
+    // answer to an invalid request, rather than kernels run on a field they
+    // take to be present.
+    out->route = 0;
+    out->outcome = Outcome::kRejected;
+    out->target = -1;
+    out->fallback_count = 0;
+    out->reject_status = 400;
+    out->reject_reason = &jp.missing_required_field;
+    out->failed = nullptr;
+    out->scores = nullptr;
+    return;
+  }
   // Route selection as in internal::SelectRoute: the only route, else the first
   // whose `when` holds, else the default.
   size_t chosen = routes.size() == 1 ? 0 : jp.default_route;
@@ -64,34 +82,39 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   out->failed = explain ? f.failed.data() : nullptr;
   out->scores = explain ? f.score.data() : nullptr;
   const ast::Route& route = routes[chosen];
-  codegen::KernelOut kout{f.selected.data(), f.failed.data(), f.missing.data(), f.score.data(),
-                          f.score_class.data()};
-  jp.kernels[chosen](&kctx, &kout, explain ? 1 : 0);
+  codegen::KernelOut kout{f.selected.data(), f.failed.data(),      f.missing.data(),
+                          f.score.data(),    f.score_class.data(), f.survivors.data()};
+  const size_t m = (explain ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, explain ? 1 : 0);
 
   // Selection of the best 1 + N by (class, score, index): the stable sort of
   // the shared pipeline, without sorting what is not picked.
   const size_t want = 1 + (route.fallback ? static_cast<size_t>(route.fallback->count) : 0);
   uint32_t picks[9];
   size_t picked = 0;
-  const size_t n = snapshot.targets.size();
-  const bool scored = !route.objectives.empty();
-  auto better = [&](uint32_t a, uint32_t b) {
-    if (!scored) return a < b;
-    uint8_t ca = f.score_class[a], cb = f.score_class[b];
-    if (ca != cb) return ca < cb;
-    if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
-    return a < b;
-  };
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!f.selected[i] || f.failed[i]) continue;
-    // Insert into the small sorted prefix.
-    size_t pos = picked;
-    while (pos > 0 && better(i, picks[pos - 1])) --pos;
-    if (pos >= want) continue;
-    size_t end = std::min(picked + 1, want);
-    for (size_t k = end - 1; k > pos; --k) picks[k] = picks[k - 1];
-    picks[pos] = i;
-    picked = end;
+  // The kernel lists the survivors, so ranking never looks at the others.
+  const uint32_t* survivors = f.survivors.data();
+  if (route.objectives.empty()) {
+    // Unscored: ranked by index, which is the survivors' order already.
+    picked = std::min(m, want);
+    std::copy(survivors, survivors + picked, picks);
+  } else {
+    auto better = [&](uint32_t a, uint32_t b) {
+      uint8_t ca = f.score_class[a], cb = f.score_class[b];
+      if (ca != cb) return ca < cb;
+      if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
+      return a < b;
+    };
+    for (size_t s = 0; s < m; ++s) {
+      const uint32_t i = survivors[s];
+      // Insert into the small sorted prefix.
+      size_t pos = picked;
+      while (pos > 0 && better(i, picks[pos - 1])) --pos;
+      if (pos >= want) continue;
+      size_t end = std::min(picked + 1, want);
+      for (size_t k = end - 1; k > pos; --k) picks[k] = picks[k - 1];
+      picks[pos] = i;
+      picked = end;
+    }
   }
   if (picked == 0) {
     out->outcome = Outcome::kRejected;

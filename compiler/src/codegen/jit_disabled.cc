@@ -13,10 +13,16 @@ struct JitFrame::Impl {};
 
 bool JitAvailable() { return false; }
 
-std::shared_ptr<JitSession> NewJitSession(std::string* error) {
+std::shared_ptr<JitSession> NewJitSession(const JitSessionOptions&, std::string* error) {
   *error = "this build has no JIT (configured with MIXTRAL_ENABLE_JIT=OFF)";
   return nullptr;
 }
+
+std::shared_ptr<JitSession> NewJitSession(std::string* error) {
+  return NewJitSession(JitSessionOptions{}, error);
+}
+
+JitCacheStats GetJitCacheStats(const JitSession&) { return {}; }
 
 JitCompileResult CompileJit(const std::shared_ptr<JitSession>&, std::shared_ptr<const Policy>,
                             const JitCompileOptions&) {

@@ -19,18 +19,21 @@ class JitPolicy {
  public:
   ~JitPolicy() {
     // Frees this policy's code; callers hold a reference while deciding.
-    if (tracker) llvm::cantFail(tracker->remove());
+    if (session) session->session->Unload(loaded);
   }
-  using Kernel = void (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
+  using Kernel = uint64_t (*)(const codegen::KernelCtx*, const codegen::KernelOut*, uint64_t);
   using Condition = void (*)(const codegen::KernelCtx*, uint64_t*);
   std::shared_ptr<const Policy> policy;
   std::shared_ptr<JitSession> session;
-  llvm::orc::ResourceTrackerSP tracker;
-  std::vector<Kernel> kernels;        // per route; null when interpreted
-  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
-  bool compact_eligible = false;      // see JitCompactEligible
-  size_t default_route = 0;           // the `default` route, or routes.size()
+  codegen::Loaded loaded;
+  std::vector<Kernel> kernels;            // per route; null when interpreted
+  std::vector<Kernel> quick_kernels;      // the same without explanation (failed is 0 or 1)
+  std::vector<Condition> conditions;      // per route `when`; null when absent or interpreted
+  bool compact_eligible = false;          // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;  // request slots: see RequestSlotsComplete
+  size_t default_route = 0;               // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
+  std::string missing_required_field = "request: missing required field";
 };
 
 struct JitFrame::Impl {
@@ -39,6 +42,7 @@ struct JitFrame::Impl {
   std::vector<uint8_t> selected, score_class;
   std::vector<uint64_t> failed, missing;
   std::vector<double> score;
+  std::vector<uint32_t> survivors;
 };
 
 }  // namespace mixtral

@@ -38,14 +38,44 @@ class Lowerer {
  public:
   Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& module);
 
-  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64 explain)` for a route.
+  // Emits `void NAME(const KernelCtx*, const KernelOut*, i64)` for a route:
+  // every rule of every selected target, with failed and missing bitmasks
+  // (the explanation). The third argument is kept for the ABI and ignored.
   void EmitRouteKernel(size_t route, const std::string& name);
+  // The same signature for decisions without an explanation: stops at a
+  // target's first failed rule, writes failed[i] as 0 or 1 and no missing.
+  void EmitQuickKernel(size_t route, const std::string& name);
+  // The required request fields whose presence the emitted code assumes:
+  // those it reads. Deciding a request without one of them is the engine's
+  // job (RequestSlotsComplete).
+  std::vector<uint32_t> AssumedPresent() const;
   // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
   // boolean (present, value), for `when` conditions.
   void EmitCondition(ast::ExprId cond, const std::string& name);
 
  private:
   friend class OpLowering;
+  // The parts of a route kernel that both variants share: the loop over
+  // targets, the request loads hoisted into the entry block, the selectors.
+  struct KernelFrame {
+    llvm::Function* fn = nullptr;
+    llvm::Value* selected = nullptr;
+    llvm::Value* failed = nullptr;
+    llvm::Value* missing = nullptr;
+    llvm::Value* score = nullptr;
+    llvm::Value* score_class = nullptr;
+    llvm::Value* survivors = nullptr;       // uint32_t*: indices of surviving targets
+    llvm::Value* survivor_count = nullptr;  // i64 alloca; the kernel returns it
+    llvm::PHINode* i = nullptr;             // the target index
+    llvm::Value* sel = nullptr;             // i1: target i passed the selectors
+    llvm::BasicBlock* latch = nullptr;      // continues with target i + 1
+  };
+  // Leaves the builder in the loop body after the selectors.
+  KernelFrame BeginKernel(size_t route, const std::string& name);
+  // Records target i as a survivor, scores it into score[i] and
+  // score_class[i], then branches to the latch.
+  void EmitScore(size_t route, const KernelFrame& k);
+  void EndKernel();
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
@@ -57,6 +87,7 @@ class Lowerer {
 
   Rep RepOf(TypeId t, SourceRange where) const;
   LV LoadSlot(llvm::Value* slot_ptr, Rep rep);
+  LV LoadRequestField(size_t index, Rep rep);
   llvm::Value* CtxField(unsigned index, llvm::Type* type);
   LV ToFloat(const LV& v);
   LV Bool(llvm::Value* present, llvm::Value* value) { return LV{present, value, Rep::kBool}; }
@@ -81,6 +112,7 @@ class Lowerer {
   // hoist them out of the target loop itself.
   std::vector<std::optional<LV>> request_cache_;
   std::vector<llvm::Value*> ctx_cache_;
+  std::vector<bool> assumed_;  // by request slot: see AssumedPresent
 };
 
 }  // namespace mixtral::codegen

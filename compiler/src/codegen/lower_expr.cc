@@ -13,7 +13,8 @@ Lowerer::Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& mod
   slot_ty_ = llvm::StructType::get(ctx, {i64, i64});
   // Mirrors KernelCtx and KernelOut in frame.h, field for field.
   ctx_ty_ = llvm::StructType::get(ctx, {ptr, ptr, i64, i64, i64, i64, i64, i64, i64});
-  out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr});
+  out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr, ptr});
+  assumed_.assign(policy.request.fields.size(), false);
 }
 
 void Lowerer::Unsupported(ast::ExprId id, const std::string& what) {
@@ -58,6 +59,22 @@ LV Lowerer::LoadSlot(llvm::Value* slot_ptr, Rep rep) {
     default:
       return LV{present, bits, rep};
   }
+}
+
+std::vector<uint32_t> Lowerer::AssumedPresent() const {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < assumed_.size(); ++i)
+    if (assumed_[i]) out.push_back(i);
+  return out;
+}
+
+LV Lowerer::LoadRequestField(size_t index, Rep rep) {
+  LV v = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, b_.getPtrTy()), index), rep);
+  // A required field is always present in a bound request (contract §8), so
+  // its presence is a constant and every test of it folds away. The engine
+  // checks the promise for the fields that LowerRef marks in assumed_.
+  if (!policy_.request.fields[index].optional) v.present = True();
+  return v;
 }
 
 LV Lowerer::ToFloat(const LV& v) {
@@ -123,10 +140,10 @@ LV Lowerer::LowerRef(ast::ExprId id) {
   };
   switch (ref.kind) {
     case RefKind::kRequestField: {
+      if (!policy_.request.fields[ref.index].optional) assumed_[ref.index] = true;
       if (ref.index < request_cache_.size() && request_cache_[ref.index])
         return *request_cache_[ref.index];
-      llvm::Value* base = CtxField(0, b_.getPtrTy());
-      return LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, base, ref.index), RepOf(type, where));
+      return LoadRequestField(ref.index, RepOf(type, where));
     }
     case RefKind::kAttribute:
       need_target();

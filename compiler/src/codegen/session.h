@@ -1,6 +1,11 @@
-// A KaleidoscopeJIT-shaped wrapper around ORC's LLJIT. Each compiled policy
-// version gets its own ResourceTracker, so replacing a policy frees exactly
-// its code once nothing uses it.
+// A KaleidoscopeJIT-shaped wrapper around ORC's LLJIT, split into the stages
+// that CompileJit times and caches separately:
+//   KeyFor   the object-cache key of a lowered module;
+//   Compile  optimisation and machine code, giving relocatable object bytes;
+//   Load     links object bytes into a fresh JITDylib under its own
+//            ResourceTracker, so that unloading one policy version frees
+//            exactly its code, and cached objects (which all use the same
+//            symbol names) never collide.
 #pragma once
 
 #include <memory>
@@ -8,29 +13,47 @@
 #include <string>
 
 #include "codegen/llvm_shim.h"
+#include "codegen/object_cache.h"
 
 namespace mixtral::codegen {
+
+// Bump when KernelCtx, KernelOut, Slot or any helper the kernels call changes
+// meaning without changing the generated IR: it is part of every cache key.
+inline constexpr uint32_t kHelperAbiVersion = 4;
+
+struct Loaded {
+  llvm::orc::JITDylib* dylib = nullptr;
+  llvm::orc::ResourceTrackerSP tracker = nullptr;
+};
 
 class Session {
  public:
   // nullptr and *error set when the host cannot JIT.
-  static std::unique_ptr<Session> Create(std::string* error);
+  static std::unique_ptr<Session> Create(const JitSessionOptions& options, std::string* error);
 
-  // Optimizes the module for the host and adds it under a fresh tracker.
-  // Returns the tracker, or nullptr with *error set.
-  llvm::orc::ResourceTrackerSP Add(std::unique_ptr<llvm::Module> module,
-                                   std::unique_ptr<llvm::LLVMContext> context, std::string* error);
-  void* Lookup(const std::string& name, std::string* error);
-  const llvm::DataLayout& data_layout() const { return jit_->getDataLayout(); }
-  const llvm::Triple& triple() const { return jit_->getTargetTriple(); }
-  // A process-unique prefix for one policy's symbols.
-  std::string NextPrefix();
+  // SHA-256 over the module's IR and what else decides its machine code: the
+  // LLVM version, target triple, CPU and features, optimisation pipeline and
+  // helper ABI. Sets the module's data layout and triple first.
+  ObjectKey KeyFor(llvm::Module& module);
+  // Optimizes and compiles the module. Null with *error set on failure.
+  ObjectBytes Compile(llvm::Module& module, double* optimize_ms, double* codegen_ms,
+                      std::string* error);
+  // Links an object into a new JITDylib. dylib null with *error on failure.
+  Loaded Load(const ObjectBytes& object, std::string* error);
+  void* Lookup(const Loaded& loaded, const std::string& name, std::string* error);
+  // Frees a loaded object's code and its JITDylib.
+  void Unload(Loaded& loaded);
+
+  ObjectCache& cache() { return cache_; }
 
  private:
+  explicit Session(const JitSessionOptions& options);
+  ObjectCache cache_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   std::unique_ptr<llvm::TargetMachine> tm_;
-  std::mutex mu_;  // guards optimisation and prefix numbering; ORC is itself thread-safe
-  uint64_t next_ = 0;
+  std::string key_prefix_;  // the environment half of every key
+  std::mutex mu_;           // guards tm_ (optimisation, codegen) and next_
+  uint64_t next_ = 0;       // JITDylib names
 };
 
 }  // namespace mixtral::codegen

@@ -1,5 +1,6 @@
 // The compile driver: the one place that lists the front end's passes, in
 // order. Each pass lives in its own folder; this file only sequences them.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -7,9 +8,11 @@
 #include <sstream>
 
 #include "check/checker.h"
+#include "driver/compile_cache.h"
 #include "driver/policy_hash.h"
 #include "ir/policy_ir.h"
 #include "mixtral/compiler/compiler.h"
+#include "mixtral/stdlib/bytes.h"
 #include "parse/parse.h"
 #include "passes/validate.h"
 
@@ -19,6 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kMaxImportedFiles = 256;
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
 
 // Reads at most one byte past the policy limit: enough for the front end to
 // report E0004, and an import of /dev/zero cannot exhaust memory.
@@ -43,8 +50,21 @@ class Driver {
 
   void Run(const std::string& path, std::string text) {
     root_dir_ = fs::path(path).parent_path();
-    if (!Load(path, std::move(text), /*is_root=*/true)) return;
+    auto start = std::chrono::steady_clock::now();
+    bool loaded = Load(path, std::move(text), /*is_root=*/true);
+    out_.timings.parse_ms = MsSince(start);
+    if (!loaded) return;
     Dump("parse");
+    start = std::chrono::steady_clock::now();
+    Check();
+    out_.timings.check_ms = MsSince(start);
+  }
+
+  // Every import read, as (path given to the reader, SHA-256 of its bytes).
+  const std::vector<std::pair<std::string, std::string>>& imports() const { return imports_; }
+
+ private:
+  void Check() {
     auto policy = std::make_shared<Policy>();
     check::Checker checker(policy.get(), ir_.get(), &out_.diagnostics);
     checker.Run();
@@ -58,13 +78,13 @@ class Driver {
     out_.policy = std::move(policy);
   }
 
- private:
   // Parses a file and, depth first, everything it imports.
   bool Load(const std::string& path, std::string text, bool is_root) {
     std::string key = fs::weakly_canonical(fs::path(path)).string();
     uint32_t file = out_.sources.Add(path, std::move(text));
     const std::string& body = out_.sources.text(file);
     hashed_.emplace_back(fs::path(path).lexically_relative(root_dir_).generic_string(), body);
+    if (!is_root) imports_.emplace_back(path, Sha256Hex(body));
     loaded_.insert(key);
     stack_.push_back(key);
     size_t first_import = ir_->program.imports.size();
@@ -132,6 +152,7 @@ class Driver {
   std::set<std::string> loaded_;
   std::vector<std::string> stack_;
   std::vector<std::pair<std::string, std::string>> hashed_;
+  std::vector<std::pair<std::string, std::string>> imports_;
 };
 
 }  // namespace
@@ -143,15 +164,29 @@ const std::vector<std::string>& PassNames() {
 
 CompileResult CompileSource(const std::string& path, std::string text,
                             const CompileOptions& options) {
+  const bool use_cache = options.cache && options.dump_after.empty();
+  std::string root_sha;
+  if (use_cache) {
+    root_sha = Sha256Hex(text);
+    auto read = options.read_file ? options.read_file : ReadFromDisk;
+    if (auto hit = options.cache->impl->Find(path, root_sha, read)) return std::move(*hit);
+  }
   CompileResult out;
+  std::vector<std::pair<std::string, std::string>> imports;
   try {
-    Driver(options, &out).Run(path, std::move(text));
+    Driver driver(options, &out);
+    driver.Run(path, std::move(text));
+    imports = driver.imports();
   } catch (const std::exception& e) {
     // A bug in mixtral, not in the policy: say so plainly.
     out.policy.reset();
     out.diagnostics.Error("E0000", SourceRange{},
                           std::string("internal compiler error: ") + e.what());
   }
+  // Only successes are kept: a failed compile is cheap to repeat and its
+  // diagnostics should always be fresh.
+  if (use_cache && out.policy)
+    options.cache->impl->Insert(CompileCache::Impl::Entry{path, root_sha, std::move(imports), out});
   return out;
 }
 

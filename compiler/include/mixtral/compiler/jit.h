@@ -2,7 +2,7 @@
 // kernels that agree with the reference interpreter on every input.
 //
 //   std::string error;
-//   auto session = mixtral::NewJitSession(&error);          // one per process or engine
+//   auto session = mixtral::NewJitSession({}, &error);      // one per process or engine
 //   mixtral::JitCompileResult jr = mixtral::CompileJit(session, policy, {});
 //   mixtral::JitFrame frame;                                 // one per thread
 //   frame.SetSnapshot(*jr.policy, snapshot);                 // once per snapshot
@@ -15,11 +15,22 @@
 // `no_fallback` makes a policy that needs any interpreted expression a compile
 // error instead, naming the constructs.
 //
-// A compiled policy is immutable and may be shared by any number of threads;
-// a JitFrame belongs to one thread at a time. Destroying the last reference
+// Compiled code is cached per session: compiling a policy whose compiled
+// parts are identical to one compiled before (the same source again, or one
+// that differs only in comments, layout or interpreted clauses) links the
+// cached object instead of running LLVM. The key is a SHA-256 over the
+// lowered module, the LLVM version, target triple, CPU and features, the
+// optimisation pipeline and the kernels' helper ABI, so a cached object is
+// only ever used for code it was compiled from.
+//
+// A session may compile from any number of threads at once. A compiled
+// policy is immutable and may be shared by any number of threads; a JitFrame
+// belongs to one thread at a time. Destroying the last reference
 // to a JitPolicy frees its machine code.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,7 +48,35 @@ class JitPolicy;
 // False when this build has no JIT (MIXTRAL_ENABLE_JIT=OFF).
 bool JitAvailable();
 
-std::shared_ptr<JitSession> NewJitSession(std::string* error);
+struct JitSessionOptions {
+  // Compiled objects kept in memory; the least recently used goes first.
+  // 0 keeps none.
+  size_t cache_entries = 64;
+  // When set, compiled objects are also written to this directory (through a
+  // temporary file and a rename) and read back by later sessions and
+  // processes. A file whose header or checksum does not match is ignored and
+  // recompiled. Loading an object runs its code: use a directory that only
+  // this user can write (one that the session creates is mode 0700).
+  std::string cache_dir;
+};
+
+std::shared_ptr<JitSession> NewJitSession(const JitSessionOptions& options, std::string* error);
+std::shared_ptr<JitSession> NewJitSession(std::string* error);  // default options
+
+// Counters of a session's object cache, for tests and diagnostics.
+struct JitCacheStats {
+  uint64_t memory_hits = 0;
+  uint64_t disk_hits = 0;
+  uint64_t misses = 0;         // compiled by LLVM
+  uint64_t evictions = 0;      // dropped from memory by the entry bound
+  uint64_t disk_writes = 0;    // objects written through to the directory
+  uint64_t disk_rejected = 0;  // files ignored: bad header, key, size or checksum
+  size_t entries = 0;          // objects in memory now
+};
+JitCacheStats GetJitCacheStats(const JitSession& session);
+
+// Where a compile's machine code came from.
+enum class JitCacheSource : uint8_t { kCompiled, kMemory, kDisk };
 
 struct JitCompileOptions {
   bool no_fallback = false;
@@ -48,8 +87,13 @@ struct JitCompileResult {
   std::string error;                        // when policy is null
   // Constructs left to the shared pipeline's interpreter, with locations.
   std::vector<std::pair<SourceRange, std::string>> not_lowered;
-  double lower_ms = 0;    // IR generation
-  double codegen_ms = 0;  // optimisation and machine code
+  JitCacheSource cache = JitCacheSource::kCompiled;
+  std::string cache_key;  // hex; equal keys share machine code
+  // Stage times. Optimisation and codegen are 0 on a cache hit.
+  double lower_ms = 0;     // IR generation and the cache key
+  double optimize_ms = 0;  // LLVM's optimisation pipeline
+  double codegen_ms = 0;   // machine code
+  double link_ms = 0;      // loading the object and resolving the kernels
 };
 
 JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
@@ -73,6 +117,8 @@ Decision EvaluateJit(const JitPolicy& policy, JitFrame& frame, const BoundReques
                      int64_t now_ms, const EvalOptions& options = {});
 
 // A request laid out for the kernels once, so that deciding it reads no Values.
+// Requests come from BindRequestJson, which guarantees every required field;
+// EvaluateJitCompact rejects one without (status 400) instead of deciding it.
 class JitRequest {
  public:
   JitRequest();
