@@ -85,7 +85,12 @@ uint64_t RequestSchemaId(const Policy& policy) {
 std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std::string& path,
                                                       std::string text, bool from_file,
                                                       LoadResult* result) {
-  CompileResult cr = from_file ? CompileFile(path) : CompileSource(path, std::move(text));
+  // Reloading unchanged bytes (a rollback, a config push that changed
+  // nothing) reuses the checked policy and, below, the JIT's object cache.
+  CompileOptions options;
+  options.cache = e.compile_cache;
+  CompileResult cr =
+      from_file ? CompileFile(path, options) : CompileSource(path, std::move(text), options);
   std::string rendered;
   for (const Diagnostic& d : cr.diagnostics.Sorted()) rendered += RenderDiagnostic(d, cr.sources);
   result->rendered = rendered;

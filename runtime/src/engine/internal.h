@@ -10,6 +10,7 @@
 
 #include "engine/epoch.h"
 #include "engine/snapshot_doc.h"
+#include "mixtral/compiler/compiler.h"
 #include "mixtral/compiler/jit.h"
 #include "mixtral/runtime/engine.h"
 
@@ -123,6 +124,7 @@ struct Engine::Impl {
   std::shared_ptr<const CompiledVersion> last_good;  // what Rollback returns to
   engine::SnapshotDoc doc;
   std::shared_ptr<JitSession> jit_session;
+  std::shared_ptr<CompileCache> compile_cache = std::make_shared<CompileCache>();
 
   // Stats: workers' live counters, plus what departed workers and old
   // layouts left behind.
