@@ -58,7 +58,10 @@ std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name,
                               : Value::Missing();
   std::optional<uint32_t> bucket;
   if (key.kind() == K::kString) bucket = MixedBucket10k(salt, key.as_string());
-  if (record) {
+  if (record && hooks->derived) {
+    // Replaying without a recorded bucket: a masked read stays a masked read.
+    record->masked_read = record->masked_read || before;
+  } else if (record) {
     if (record->masked_read) {
       bool seen = std::any_of(record->derived.begin(), record->derived.end(),
                               [&](const auto& d) { return d.first == name; });
