@@ -212,6 +212,9 @@ class EngineDecision {
   // and `counters_read`).
   const std::vector<Charge>& charges() const { return full_.charges; }
   const std::vector<CounterValue>& counters_read() const { return counters_read_; }
+  // Per charge, the store's receipt (empty when nothing was charged: a
+  // rejected decision, or offline counters).
+  const std::vector<ChargeReceipt>& charge_receipts() const { return receipts_; }
 
   std::string_view decision_id() const { return decision_id_; }
   std::string_view policy_name() const { return policy_; }
