@@ -14,7 +14,8 @@ namespace {
 constexpr const char* kUsageText =
     "usage: mixtral eval --policy FILE (--request FILE|- | --requests FILE.jsonl)\n"
     "                    --telemetry FILE [--inventory FILE] [--route NAME] [--now T]\n"
-    "                    [--no-explain] [--json] [--trace] [--timing] [--engine jit|interp] [--no-fallback]\n";
+    "                    [--no-explain] [--json] [--trace] [--timing] [--engine jit|interp] "
+    "[--no-fallback]\n";
 
 class StderrTrace : public TraceSink {
  public:
@@ -171,10 +172,12 @@ int EvalCommand(int argc, char** argv) {
       return true;
     }
     // Timing is opt-in: two clock reads cost as much as half a decision (contract §1).
-    auto started = timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    auto started =
+        timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     Decision d = EngineEvaluate(setup.engine, request, setup.snapshot, setup.now_ms, setup.options);
     if (timing)
-      d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
+      d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - started)
                       .count();
     ++seq;
     d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);

@@ -145,8 +145,8 @@ int ReplayCommand(int argc, char** argv) {
   } else {
     std::cout << "replayed " << t.total << " decisions under " << policy->name << " "
               << policy->version << ": " << t.unchanged << " unchanged, " << t.changed
-              << " changed (" << t.annotation_only << " in annotations only), "
-              << t.not_replayable << " not replayable\n";
+              << " changed (" << t.annotation_only << " in annotations only), " << t.not_replayable
+              << " not replayable\n";
     for (const auto& [field, n] : t.by_change) {
       const auto& ex = t.examples[field];
       std::cout << "  " << field << ": " << n << " changed, e.g. decision " << ex[0] << ": "

@@ -12,10 +12,9 @@ namespace {
 using nlohmann::json;
 
 // Contract §1's decision fields, in the order `by_change` ranks them.
-constexpr const char* kFields[] = {"route",      "outcome",  "target", "fallbacks",
-                                   "mirrors",    "variant",  "escalation",
-                                   "ensemble",   "reject",   "degraded_reason",
-                                   "annotations"};
+constexpr const char* kFields[] = {"route",   "outcome",         "target",     "fallbacks",
+                                   "mirrors", "variant",         "escalation", "ensemble",
+                                   "reject",  "degraded_reason", "annotations"};
 
 ReplayOutcome NotReplayable(std::string why) {
   ReplayOutcome o;

@@ -16,8 +16,8 @@ namespace mixtral::cli {
 
 struct ReplayOutcome {
   enum Kind { kUnchanged, kChanged, kNotReplayable } kind = kNotReplayable;
-  std::string why;            // not replayable: the reason
-  std::string first_field;    // changed: the first differing decision field
+  std::string why;          // not replayable: the reason
+  std::string first_field;  // changed: the first differing decision field
   bool annotation_only = false;
   std::string old_value, new_value;  // changed: the first field's values, compact JSON
 };

@@ -52,7 +52,8 @@ std::string TempLog(const char* name) {
 
 std::vector<nlohmann::json> Records(const std::string& log) {
   std::vector<nlohmann::json> out;
-  for (const std::string& line : SplitLines(ReadFile(log))) out.push_back(nlohmann::json::parse(line));
+  for (const std::string& line : SplitLines(ReadFile(log)))
+    out.push_back(nlohmann::json::parse(line));
   return out;
 }
 
@@ -181,7 +182,8 @@ TEST_CASE("charge_adjust recomputes with the actual target and audits each corre
     if (r["kind"] == "charge_adjust") adjust.push_back(r);
   REQUIRE(adjust.size() == 4);
   auto rec = [](const char* id, const char* counter, const char* key, double amount) {
-    return nlohmann::json{{"decision_id", id}, {"counter", counter}, {"key", key}, {"amount", amount}};
+    return nlohmann::json{
+        {"decision_id", id}, {"counter", counter}, {"key", key}, {"amount", amount}};
   };
   auto strip = [](nlohmann::json r) {
     for (const char* k : {"kind", "seq", "prev_hash", "ts"}) r.erase(k);
@@ -217,7 +219,7 @@ TEST_CASE("a rejected decision charges nothing; offline counters read the snapsh
           ErrorCode::kOk);
   REQUIRE(e->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
   CHECK(d.outcome() == Outcome::kRouted);
-  CHECK(d.charges().size() == 2);         // computed and audited ...
+  CHECK(d.charges().size() == 2);          // computed and audited ...
   CHECK(d.charge_receipts().size() == 2);  // ... but the store is not charged offline
   CHECK(e->counters().Read(0, "zed").value == 0.0);
 }

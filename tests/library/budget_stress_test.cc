@@ -47,7 +47,8 @@ TEST_CASE("budget stress: concurrent deciders never overshoot cap + threads x ma
     o.counters = std::make_shared<LocalCounterStore>(LocalCounterStore::Options{.clock = clock});
     auto engine = Engine::Create(o);
     REQUIRE(engine->LoadPolicySource("capped.mxl", kCappedPolicy).ok);
-    REQUIRE(!engine->PublishSnapshot(R"({"taken_at":1000,"targets":[{"name":"only","healthy":true}]})"));
+    REQUIRE(!engine->PublishSnapshot(
+        R"({"taken_at":1000,"targets":[{"name":"only","healthy":true}]})"));
 
     std::atomic<bool> stop{false};
     std::mutex mu;

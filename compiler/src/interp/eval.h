@@ -30,8 +30,7 @@ struct EvalCtx {
 
 // Attaches the options' audit hooks to a decision's context (when any is set).
 inline void AttachHooks(EvalCtx& ctx, const EvalOptions& options) {
-  if (options.counters || options.record || options.masked || options.derived)
-    ctx.hooks = &options;
+  if (options.counters || options.record || options.masked || options.derived) ctx.hooks = &options;
 }
 
 // Whether request field `index` is masked (EvalOptions::masked); records a

@@ -40,8 +40,8 @@ void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d
 // the key, and recorded as derived when the key read a masked field (SPEC
 // §19.1). nullopt when the key is missing. `key` kNoExpr keys by the
 // request's id field.
-std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name,
-                                  ast::ExprId key_expr, std::string_view salt) {
+std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name, ast::ExprId key_expr,
+                                  std::string_view salt) {
   const EvalOptions* hooks = ctx.hooks;
   if (hooks && hooks->derived) {
     for (const auto& [k, bucket] : *hooks->derived)
@@ -53,9 +53,9 @@ std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name,
   if (record) record->masked_read = false;
   const int id_field = ctx.ir->id_field;
   Value key = key_expr != ast::kNoExpr ? Eval(ctx, key_expr)
-              : id_field >= 0 ? (MaskedRead(ctx, static_cast<uint32_t>(id_field)),
+              : id_field >= 0          ? (MaskedRead(ctx, static_cast<uint32_t>(id_field)),
                                  ctx.request->fields[id_field])
-                              : Value::Missing();
+                                       : Value::Missing();
   std::optional<uint32_t> bucket;
   if (key.kind() == K::kString) bucket = MixedBucket10k(salt, key.as_string());
   if (record && hooks->derived) {
@@ -556,7 +556,8 @@ std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route) {
   if (!r.split) return std::nullopt;
   EvalCtx quiet = ctx;
   quiet.missing = nullptr;
-  std::optional<uint32_t> bucket = KeyBucket(quiet, "split:" + r.split->name, r.split->key, r.split->salt);
+  std::optional<uint32_t> bucket =
+      KeyBucket(quiet, "split:" + r.split->name, r.split->key, r.split->salt);
   if (!bucket) return std::nullopt;
   const uint32_t b = *bucket;
   uint32_t cum = 0;

@@ -56,8 +56,8 @@ EngineError EngineInternals::ChargeAdjust(Engine::Impl& e, EngineDecision& d,
   bool known = false;
   for (const BoundTarget& t : snapshot.targets) known |= t.name == target;
   if (!known)
-    return EngineError{ErrorCode::kInvalidInput,
-                       "no target named \"" + std::string(target) + "\" in the decision's snapshot"};
+    return EngineError{ErrorCode::kInvalidInput, "no target named \"" + std::string(target) +
+                                                     "\" in the decision's snapshot"};
   if (cost && !std::isfinite(*cost))
     return EngineError{ErrorCode::kInvalidInput, "actual_cost must be a finite number"};
   try {
@@ -114,8 +114,8 @@ EngineError EngineInternals::ChargeAdjust(Engine::Impl& e, EngineDecision& d,
       }
     }
     for (size_t j = 0; j < fresh.size(); ++j)
-      if (!matched[j]) correct(fresh[j].charge.counter, fresh[j].charge.key, fresh[j].charge.amount,
-                               nullptr);
+      if (!matched[j])
+        correct(fresh[j].charge.counter, fresh[j].charge.key, fresh[j].charge.amount, nullptr);
     d.adjusted_ = true;
     if (e.options.audit)
       for (auto& r : records) e.options.audit->Append(std::move(r));

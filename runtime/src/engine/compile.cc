@@ -109,8 +109,8 @@ std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std
     CounterDeclared d = e.counters->Declare(spec);
     if (d.status != CounterStatus::kOk) {
       result->rendered += "mixtral: counter `" + spec.name + "` (window " +
-                          std::to_string(window_ms) + " ms) cannot be declared: " +
-                          CounterStatusName(d.status) + "\n";
+                          std::to_string(window_ms) +
+                          " ms) cannot be declared: " + CounterStatusName(d.status) + "\n";
       ++result->errors;
       return nullptr;
     }

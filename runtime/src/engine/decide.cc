@@ -178,8 +178,8 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
     EngineInternals::ApplyCharges(e, s->active.version, s->active.snapshot, w.scratch, out);
   DecideInto::Pin(out, s->active.version, w.scratch);
   if (audited)
-    EngineInternals::AuditDecision(e, AuditCapture{&s->active.version, &s->active, &request, invalid},
-                                   *out);
+    EngineInternals::AuditDecision(
+        e, AuditCapture{&s->active.version, &s->active, &request, invalid}, *out);
 
   const BoundVersion& c = s->candidate;
   if (c.version && c.snapshot) {
@@ -190,8 +190,7 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
       DecideOptions co = options;
       co.timing = false;
       DecideInto::Run(e, *c.version, *c.snapshot, *w.candidate_frame, w.candidate_jit_request,
-                      w.scratch, request, now, co, w.candidate_out.get(), &cand_invalid,
-                      nullptr);
+                      w.scratch, request, now, co, w.candidate_out.get(), &cand_invalid, nullptr);
       CountCandidate(*w.stats, *out, *w.candidate_out);
     }
   }

@@ -158,8 +158,8 @@ void WriteDecision(JsonWriter* w, const Decision& d, bool identity = true, bool 
   w->EndObject();
 
   if (identity) {
-  w->Key("decision_id");
-  w->String(d.decision_id);
+    w->Key("decision_id");
+    w->String(d.decision_id);
   }
   w->Key("degraded_reason");
   WriteOptString(w, d.degraded_reason);
@@ -189,12 +189,12 @@ void WriteDecision(JsonWriter* w, const Decision& d, bool identity = true, bool 
   w->EndArray();
 
   if (identity) {
-  w->Key("eval_ns");
-  if (d.eval_ns) {
-    w->Int(*d.eval_ns);
-  } else {
-    w->Null();
-  }
+    w->Key("eval_ns");
+    if (d.eval_ns) {
+      w->Int(*d.eval_ns);
+    } else {
+      w->Null();
+    }
   }
 
   if (identity || explain) {
@@ -222,18 +222,18 @@ void WriteDecision(JsonWriter* w, const Decision& d, bool identity = true, bool 
   w->EndArray();
 
   if (identity) {
-  w->Key("now");
-  w->String(FormatTime(d.now_ms));
+    w->Key("now");
+    w->String(FormatTime(d.now_ms));
   }
   w->Key("outcome");
   w->String(OutcomeName(d.outcome));
   if (identity) {
-  w->Key("policy");
-  w->String(d.policy);
-  w->Key("policy_hash");
-  w->String(d.policy_hash);
-  w->Key("policy_version");
-  w->String(d.policy_version);
+    w->Key("policy");
+    w->String(d.policy);
+    w->Key("policy_hash");
+    w->String(d.policy_hash);
+    w->Key("policy_version");
+    w->String(d.policy_version);
   }
 
   w->Key("reject");
@@ -256,20 +256,20 @@ void WriteDecision(JsonWriter* w, const Decision& d, bool identity = true, bool 
   }
 
   if (identity) {
-  w->Key("snapshot_sha256");
-  w->String(d.snapshot_sha256);
-  w->Key("snapshot_taken_at");
-  if (d.snapshot_taken_at_ms) {
-    w->String(FormatTime(*d.snapshot_taken_at_ms));
-  } else {
-    w->Null();
-  }
-  w->Key("snapshot_version");
-  if (d.snapshot_version) {
-    WriteScalar(w, *d.snapshot_version);
-  } else {
-    w->Null();
-  }
+    w->Key("snapshot_sha256");
+    w->String(d.snapshot_sha256);
+    w->Key("snapshot_taken_at");
+    if (d.snapshot_taken_at_ms) {
+      w->String(FormatTime(*d.snapshot_taken_at_ms));
+    } else {
+      w->Null();
+    }
+    w->Key("snapshot_version");
+    if (d.snapshot_version) {
+      WriteScalar(w, *d.snapshot_version);
+    } else {
+      w->Null();
+    }
   }
 
   w->Key("target");
