@@ -51,6 +51,7 @@ int BenchCommand(int argc, char** argv);
 int CheckCommand(int argc, char** argv);
 int EvalCommand(int argc, char** argv);
 int FmtCommand(int argc, char** argv);
+int ReplayCommand(int argc, char** argv);
 int TestCommand(int argc, char** argv);
 
 }  // namespace mixtral::cli

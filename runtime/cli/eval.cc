@@ -4,6 +4,7 @@
 
 #include "args.h"
 #include "common.h"
+#include "eval_audit.h"
 #include "mixtral/compiler/interpreter.h"
 #include "mixtral/runtime/inputs.h"
 
@@ -13,7 +14,8 @@ namespace {
 constexpr const char* kUsageText =
     "usage: mixtral eval --policy FILE (--request FILE|- | --requests FILE.jsonl)\n"
     "                    --telemetry FILE [--inventory FILE] [--route NAME] [--now T]\n"
-    "                    [--no-explain] [--json] [--trace] [--timing] [--engine jit|interp] [--no-fallback]\n";
+    "                    [--no-explain] [--json] [--trace] [--timing] [--engine jit|interp] "
+    "[--no-fallback]\n";
 
 class StderrTrace : public TraceSink {
  public:
@@ -104,7 +106,7 @@ int Prepare(const Args& args, Setup* s) {
 
 int EvalCommand(int argc, char** argv) {
   Args args({"--policy", "--request", "--requests", "--telemetry", "--inventory", "--route",
-             "--now", "--engine"},
+             "--now", "--engine", "--audit"},
             {"--no-explain", "--json", "--trace", "--no-fallback", "--timing"});
   if (auto err = args.Parse(argc, argv, 2)) {
     std::cerr << "mixtral eval: " << *err << "\n" << kUsageText;
@@ -121,10 +123,34 @@ int EvalCommand(int argc, char** argv) {
               << kUsageText;
     return kUsage;
   }
+  if (args.Has("--audit") && args.Has("--trace")) {
+    std::cerr << "mixtral eval: --trace and --audit exclude each other (the engine library, which "
+                 "writes the audit log, does not trace)\n"
+              << kUsageText;
+    return kUsage;
+  }
   Setup setup;
   if (int rc = Prepare(args, &setup); rc != kOk) return rc;
   StderrTrace trace;
   if (args.Has("--trace")) setup.options.trace = &trace;
+  // With --audit, decisions go through the engine library and its audit
+  // writer; the CLI's own binder still validates each request first.
+  std::unique_ptr<AuditedEval> audited;
+  if (auto log = args.Get("--audit")) {
+    AuditedEvalOptions ao;
+    ao.log = *log;
+    ao.policy_path = *args.Get("--policy");
+    ao.telemetry = *ReadInput(*args.Get("--telemetry"), kMaxSnapshotBytes);
+    if (auto inv = args.Get("--inventory")) ao.inventory = ReadInput(*inv, kMaxSnapshotBytes);
+    ao.engine = args.Get("--engine");
+    ao.no_fallback = args.Has("--no-fallback");
+    ao.now_ms = setup.now_ms;
+    ao.route = setup.options.route;
+    ao.explain = setup.options.explain;
+    ao.timing = args.Has("--timing");
+    audited = std::make_unique<AuditedEval>();
+    if (int rc = audited->Open(ao); rc != kOk) return rc;
+  }
 
   uint64_t seq = 0;
   const bool timing = args.Has("--timing");
@@ -137,11 +163,21 @@ int EvalCommand(int argc, char** argv) {
       *error = *err;
       return false;
     }
+    if (audited) {
+      if (!audited->Decide(text, out)) {
+        *error = InputError{"E1000", "request", "the engine refused the request", std::nullopt};
+        return false;
+      }
+      ++seq;
+      return true;
+    }
     // Timing is opt-in: two clock reads cost as much as half a decision (contract §1).
-    auto started = timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    auto started =
+        timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     Decision d = EngineEvaluate(setup.engine, request, setup.snapshot, setup.now_ms, setup.options);
     if (timing)
-      d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
+      d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - started)
                       .count();
     ++seq;
     d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);
@@ -163,7 +199,7 @@ int EvalCommand(int argc, char** argv) {
       return kUserError;
     }
     std::cout << DecisionToJson(d, /*pretty=*/!args.Has("--json")) << "\n";
-    return kOk;
+    return audited ? audited->Close() : kOk;
   }
 
   auto text = ReadInput(*args.Get("--requests"), kMaxBatchFileBytes);
@@ -197,7 +233,8 @@ int EvalCommand(int argc, char** argv) {
     }
   }
   std::cout << out << std::flush;
-  return any_error ? kUserError : kOk;
+  const int closed = audited ? audited->Close() : kOk;
+  return any_error ? kUserError : closed;
 }
 
 }  // namespace mixtral::cli

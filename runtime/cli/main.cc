@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  test FILE|DIR... [--min-coverage N]  run policy tests, report rule coverage\n"
     "  bench --policy FILE ...        measure decisions per second and latency\n"
     "  audit verify FILE... [--strict] [--json]  check an audit log's hash chain\n"
+    "  replay --policy FILE [--json] LOG...  re-decide an audit log's decisions, count changes\n"
     "  help                           show this text\n"
     "\n"
     "Run `mixtral <command> --help` for a command's options.\n";
@@ -42,6 +43,7 @@ int Dispatch(int argc, char** argv) {
   if (cmd == "test") return mixtral::cli::TestCommand(argc, argv);
   if (cmd == "bench") return mixtral::cli::BenchCommand(argc, argv);
   if (cmd == "audit") return mixtral::cli::AuditCommand(argc, argv);
+  if (cmd == "replay") return mixtral::cli::ReplayCommand(argc, argv);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;
     return mixtral::cli::kOk;

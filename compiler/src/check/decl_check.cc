@@ -91,6 +91,7 @@ void Checker::CheckCounters() {
     }
     counter_index_[c.name] = i;
     policy_.counters.push_back(c.name);
+    policy_.counter_windows_ms.push_back(c.window_ms);
     Scope s;
     s.target = true;
     s.where = "a counter key";

@@ -24,7 +24,24 @@ struct EvalCtx {
   std::optional<uint32_t> variant;
   // When set, names of the inputs that read as missing, for explain.faults.
   std::vector<std::string>* missing = nullptr;
+  // The options' audit hooks (counters, record, masked, derived); null: none.
+  const EvalOptions* hooks = nullptr;
 };
+
+// Attaches the options' audit hooks to a decision's context (when any is set).
+inline void AttachHooks(EvalCtx& ctx, const EvalOptions& options) {
+  if (options.counters || options.record || options.masked || options.derived) ctx.hooks = &options;
+}
+
+// Whether request field `index` is masked (EvalOptions::masked); records a
+// masked read when it is.
+inline bool MaskedRead(const EvalCtx& ctx, uint32_t index) {
+  if (!ctx.hooks || !ctx.hooks->masked || index >= ctx.hooks->masked->size() ||
+      !(*ctx.hooks->masked)[index])
+    return false;
+  if (ctx.hooks->record) ctx.hooks->record->masked_read = true;
+  return true;
+}
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id);
 

@@ -164,10 +164,25 @@ Value Counter(const EvalCtx& ctx, uint32_t index) {
     Miss(ctx, "counter." + decl.name);
     return Value::Missing();
   }
-  auto c = ctx.snapshot->counters.find(decl.name);
-  if (c == ctx.snapshot->counters.end()) return Value::Float(0.0);
-  auto v = c->second.find(std::string(key.as_string()));
-  return Value::Float(v == c->second.end() ? 0.0 : v->second);
+  EvalRecord* record = ctx.hooks ? ctx.hooks->record : nullptr;
+  if (record) {
+    // One value per (counter, key) per decision: the one recorded first.
+    for (const CounterValue& r : record->counters_read)
+      if (r.counter == decl.name && r.key == key.as_string()) return Value::Float(r.value);
+  }
+  std::optional<double> value = 0.0;
+  if (ctx.hooks && ctx.hooks->counters) {
+    value = ctx.hooks->counters->Read(index, key.as_string());
+  } else if (auto c = ctx.snapshot->counters.find(decl.name); c != ctx.snapshot->counters.end()) {
+    auto v = c->second.find(std::string(key.as_string()));
+    if (v != c->second.end()) value = v->second;
+  }
+  if (!value) {
+    Miss(ctx, "counter." + decl.name);
+    return Value::Missing();
+  }
+  if (record) record->counters_read.push_back({decl.name, std::string(key.as_string()), *value});
+  return Value::Float(*value);
 }
 
 Value Ejected(const EvalCtx& ctx) {
@@ -186,6 +201,7 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
   const Policy& p = *ctx.policy;
   switch (ref.kind) {
     case RefKind::kRequestField:
+      MaskedRead(ctx, ref.index);
       return Read(ctx, ctx.request ? &ctx.request->fields : nullptr, ref.index, "request",
                   p.request);
     case RefKind::kAttribute:

@@ -10,6 +10,12 @@ namespace {
 
 using K = Value::Kind;
 
+std::optional<double> AsNumber(const Value& v) {
+  if (v.kind() == K::kInt) return static_cast<double>(v.as_int());
+  if (v.kind() == K::kFloat) return v.as_float();
+  return std::nullopt;
+}
+
 // Annotations with `target` bound to the primary (ctx.target; null when
 // there is none, so target-dependent annotations are omitted).
 void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d) {
@@ -27,6 +33,44 @@ void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d
   }
   std::sort(d->annotations.begin(), d->annotations.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
+}
+
+// The mixed hash bucket (contract §6) of a split's or mirror's key: the
+// recorded bucket when replaying (EvalOptions::derived), else hashed from
+// the key, and recorded as derived when the key read a masked field (SPEC
+// §19.1). nullopt when the key is missing. `key` kNoExpr keys by the
+// request's id field.
+std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name, ast::ExprId key_expr,
+                                  std::string_view salt) {
+  const EvalOptions* hooks = ctx.hooks;
+  if (hooks && hooks->derived) {
+    for (const auto& [k, bucket] : *hooks->derived)
+      if (k == name)
+        return bucket < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(bucket));
+  }
+  EvalRecord* record = hooks ? hooks->record : nullptr;
+  const bool before = record && record->masked_read;
+  if (record) record->masked_read = false;
+  const int id_field = ctx.ir->id_field;
+  Value key = key_expr != ast::kNoExpr ? Eval(ctx, key_expr)
+              : id_field >= 0          ? (MaskedRead(ctx, static_cast<uint32_t>(id_field)),
+                                 ctx.request->fields[id_field])
+                                       : Value::Missing();
+  std::optional<uint32_t> bucket;
+  if (key.kind() == K::kString) bucket = MixedBucket10k(salt, key.as_string());
+  if (record && hooks->derived) {
+    // Replaying without a recorded bucket: a masked read stays a masked read.
+    record->masked_read = record->masked_read || before;
+  } else if (record) {
+    if (record->masked_read) {
+      bool seen = std::any_of(record->derived.begin(), record->derived.end(),
+                              [&](const auto& d) { return d.first == name; });
+      if (!seen) record->derived.emplace_back(name, bucket ? int64_t{*bucket} : int64_t{-1});
+    }
+    // Read through the bucket, which the record now carries.
+    record->masked_read = before;
+  }
+  return bucket;
 }
 
 class RouteRun {
@@ -373,12 +417,9 @@ class RouteRun {
         std::optional<bool> w = Truth(Eval(ctx, m.when));
         if (!w || !*w) continue;
       }
-      Value key = m.key != ast::kNoExpr ? Eval(ctx, m.key)
-                  : ir_.id_field >= 0   ? base_.request->fields[ir_.id_field]
-                                        : Value::Missing();
-      if (key.kind() != K::kString) continue;
-      if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp))
-        continue;
+      std::optional<uint32_t> bucket =
+          KeyBucket(ctx, "mirror:" + m.target.name, m.key, m.target.name);
+      if (!bucket || *bucket >= static_cast<uint32_t>(m.rate_bp)) continue;
       bool seen = std::any_of(d_.mirrors.begin(), d_.mirrors.end(),
                               [&](const Mirror& x) { return x.target == m.target.name; });
       if (seen) continue;  // one shadow copy per target; the first clause wins
@@ -457,17 +498,8 @@ class RouteRun {
   }
 
   void Charges() {
-    for (const ast::ChargeClause& c : route_.charges) {
-      size_t index = 0;
-      for (; index < ir_.program.counters.size(); ++index)
-        if (ir_.program.counters[index].name == c.counter) break;
-      if (index == ir_.program.counters.size()) continue;
-      EvalCtx ctx = WithTarget(primary_, nullptr);
-      Value key = Eval(ctx, ir_.program.counters[index].key);
-      std::optional<double> amount = Number(Eval(ctx, c.amount));
-      if (key.kind() != K::kString || !amount) continue;
-      d_.charges.push_back(Charge{c.counter, std::string(key.as_string()), *amount});
-    }
+    for (RouteCharge& c : RouteCharges(WithTarget(primary_, nullptr), route_index_))
+      d_.charges.push_back(std::move(c.charge));
   }
 
   void Annotations() { ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_); }
@@ -492,14 +524,42 @@ void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options
   RouteRun(base, route, options, d, kernel, std::move(route_faults)).Run();
 }
 
+std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route) {
+  std::vector<RouteCharge> out;
+  const PolicyIR& ir = *ctx.ir;
+  for (const ast::ChargeClause& c : ir.program.routes[route].charges) {
+    size_t index = 0;
+    for (; index < ir.program.counters.size(); ++index)
+      if (ir.program.counters[index].name == c.counter) break;
+    if (index == ir.program.counters.size()) continue;
+    Value key = Eval(ctx, ir.program.counters[index].key);
+    std::optional<double> amount = AsNumber(Eval(ctx, c.amount));
+    if (key.kind() != K::kString || !amount) continue;
+    RouteCharge rc;
+    rc.charge = Charge{c.counter, std::string(key.as_string()), *amount};
+    rc.counter_index = index;
+    if (ctx.target) {
+      // Every target reference reads missing without a target, so an amount
+      // that does not come out is one that reads the target.
+      EvalCtx untargeted = ctx;
+      untargeted.target = nullptr;
+      untargeted.missing = nullptr;
+      rc.amount_reads_target = !AsNumber(Eval(untargeted, c.amount)).has_value();
+    }
+    out.push_back(std::move(rc));
+  }
+  return out;
+}
+
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route) {
   const ast::Route& r = ctx.ir->program.routes[route];
   if (!r.split) return std::nullopt;
   EvalCtx quiet = ctx;
   quiet.missing = nullptr;
-  Value key = Eval(quiet, r.split->key);
-  if (key.kind() != K::kString) return std::nullopt;
-  uint32_t b = MixedBucket10k(r.split->salt, key.as_string());
+  std::optional<uint32_t> bucket =
+      KeyBucket(quiet, "split:" + r.split->name, r.split->key, r.split->salt);
+  if (!bucket) return std::nullopt;
+  const uint32_t b = *bucket;
   uint32_t cum = 0;
   for (size_t i = 0; i < r.split->arms.size(); ++i) {
     cum += static_cast<uint32_t>(r.split->arms[i].bp);
@@ -508,7 +568,8 @@ std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route) {
   return std::nullopt;
 }
 
-Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options) {
+Decision StartDecision(EvalCtx& ctx, const EvalOptions& options) {
+  AttachHooks(ctx, options);
   Decision d;
   d.policy = ctx.policy->name;
   d.policy_version = ctx.policy->version;

@@ -24,7 +24,9 @@ void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options
                    const KernelVerdicts* kernel = nullptr, std::vector<Fault> route_faults = {});
 
 // A decision with its identity fields filled in, before any route runs.
-Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options);
+// Also attaches the options' audit hooks to `ctx` (AttachHooks), so every
+// engine that starts a decision here honours them.
+Decision StartDecision(EvalCtx& ctx, const EvalOptions& options);
 
 // Picks the route (contract §7): the override, the only route, or the first
 // whose `when` holds, else the default. `when_holds(i)` evaluates route i's
@@ -33,6 +35,16 @@ Decision StartDecision(const EvalCtx& ctx, const EvalOptions& options);
 size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
                    const std::function<std::optional<bool>(size_t)>& when_holds, Decision* d,
                    std::vector<Fault>* faults);
+
+// The charges of route `route`'s `charge` clauses in ctx (ctx.target: the
+// decision's target), in clause order; clauses with a missing key or amount
+// make none (SPEC §8.14).
+struct RouteCharge {
+  Charge charge;
+  size_t counter_index = 0;
+  bool amount_reads_target = false;  // the amount is missing without a target
+};
+std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route);
 
 // The split arm of a route for this request (contract §6), or nullopt.
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);

@@ -3,6 +3,7 @@
 // plane reports a response. Both go through the same Eval as decisions, so
 // the engines cannot disagree on them.
 #include "interp/eval.h"
+#include "interp/route_eval.h"
 #include "mixtral/compiler/interpreter.h"
 
 namespace mixtral {
@@ -46,6 +47,29 @@ std::optional<bool> EvaluateCascadeCondition(const Policy& policy, int32_t id,
     }
   }
   return std::nullopt;
+}
+
+std::vector<RecomputedCharge> RecomputeCharges(const Policy& policy, std::string_view route,
+                                               const BoundRequest& request,
+                                               const BoundSnapshot& snapshot,
+                                               std::string_view target, int64_t now_ms,
+                                               const EvalOptions& options) {
+  std::vector<RecomputedCharge> out;
+  const internal::PolicyIR& ir = *policy.ir;
+  size_t r = 0;
+  while (r < ir.program.routes.size() && ir.program.routes[r].name != route) ++r;
+  const BoundTarget* t = nullptr;
+  for (const BoundTarget& bt : snapshot.targets)
+    if (bt.name == target) t = &bt;
+  if (r == ir.program.routes.size() || !t) return out;
+  internal::EvalCtx ctx = internal::DecisionCtx(policy, request, snapshot, now_ms);
+  internal::AttachHooks(ctx, options);
+  ctx.target = t;
+  // The variant the decision saw, for amounts that read it.
+  ctx.variant = internal::SplitVariant(ctx, r);
+  for (internal::RouteCharge& c : internal::RouteCharges(ctx, r))
+    out.push_back(RecomputedCharge{std::move(c.charge), c.counter_index, c.amount_reads_target});
+  return out;
 }
 
 }  // namespace mixtral

@@ -102,6 +102,25 @@ std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std
   v->policy = cr.policy;
   v->schema_id = RequestSchemaId(*cr.policy);
   for (bool read : Outline(*cr.policy).request_fields_read) v->reads_request_field.push_back(read);
+  for (const FieldInfo& f : cr.policy->request.fields) {
+    v->sensitive.push_back(f.sensitive ? 1 : 0);
+    v->has_sensitive |= f.sensitive;
+  }
+  // Counters survive a reload that keeps their name and window: Declare
+  // returns the same id (SPEC §6.9).
+  for (size_t i = 0; i < cr.policy->counters.size(); ++i) {
+    const int64_t window_ms = cr.policy->counter_windows_ms[i];
+    CounterSpec spec{cr.policy->counters[i], window_ms * 1'000'000};
+    CounterDeclared d = e.counters->Declare(spec);
+    if (d.status != CounterStatus::kOk) {
+      result->rendered += "mixtral: counter `" + spec.name + "` (window " +
+                          std::to_string(window_ms) +
+                          " ms) cannot be declared: " + CounterStatusName(d.status) + "\n";
+      ++result->errors;
+      return nullptr;
+    }
+    v->counter_ids.push_back(d.id);
+  }
 
   const bool want_jit = e.options.engine == EngineKind::kJit ||
                         (e.options.engine == EngineKind::kAuto && JitAvailable());

@@ -32,7 +32,8 @@ struct DecideInto {
   static int32_t Run(Engine::Impl& e, const CompiledVersion& v, const BoundSnapshot& snapshot,
                      JitFrame& frame, JitRequest& jit_request, BoundRequest& scratch,
                      const EngineRequest& request, int64_t now, const DecideOptions& o,
-                     uint64_t generation, EngineDecision* out, bool* invalid) {
+                     uint64_t generation, EngineDecision* out, bool* invalid,
+                     Worker::Impl* hooks) {
     int32_t target_index = -1;
     const Policy& p = *v.policy;
     *invalid = false;
@@ -65,8 +66,24 @@ struct DecideInto {
       EvalOptions eo;
       eo.explain = o.explain;
       eo.route = o.route;
+      // The audit hooks: counter values come from the store (or, offline,
+      // the snapshot) and every one read is recorded; masked fields record
+      // the buckets derived from them.
+      if (hooks && (!p.counters.empty() || (e.options.audit && v.has_sensitive))) {
+        hooks->record.Clear();
+        eo.record = &hooks->record;
+        if (e.options.audit && v.has_sensitive) eo.masked = &v.sensitive;
+      }
+      LiveCounters candidate_live;  // a candidate reads the live counters too, unrecorded
+      if (!p.counters.empty() && !e.options.offline_counters) {
+        LiveCounters* live = hooks ? &hooks->live : &candidate_live;
+        live->store = e.counters.get();
+        live->version = &v;
+        eo.counters = live;
+      }
       out->AdoptFull(v.jit ? EvaluateJit(*v.jit, frame, scratch, now, eo)
                            : Evaluate(p, scratch, snapshot, now, eo));
+      if (eo.record) EngineInternals::TakeRecord(*eo.record, out);
     }
     // Identity fields (contract §1), into buffers that keep their capacity.
     if (!request.impl->DecisionId(&out->decision_id_)) {
@@ -141,19 +158,21 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   const int64_t now = options.now_ms ? *options.now_ms : e.Now();
   const uint32_t every = e.options.latency_sample_every;
   const bool sampled = every != 0 && ++w.tick % every == 0;
-  const bool timed = options.timing || sampled;
+  const bool audited = e.options.audit != nullptr;
+  // The audit record carries eval_ns (contract §1: timing is on with audit).
+  const bool timed = options.timing || sampled || audited;
   std::chrono::steady_clock::time_point t0;
   if (timed) t0 = std::chrono::steady_clock::now();
 
   bool invalid = false;
   int32_t target_index =
       DecideInto::Run(e, v, *s->active.snapshot, *w.frame, w.jit_request, w.scratch, request, now,
-                      options, s->generation, out, &invalid);
+                      options, s->generation, out, &invalid, &w);
   if (timed) {
     int64_t ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
             .count();
-    if (options.timing) DecideInto::Time(out, ns);
+    if (options.timing || audited) DecideInto::Time(out, ns);
     if (sampled) {
       Bump(w.stats->latency[Log2(static_cast<uint64_t>(ns))]);
       Bump(w.stats->latency_samples);
@@ -162,7 +181,12 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   if (invalid) Bump(w.stats->invalid);
   if (request.impl->unknown_fields) Bump(w.stats->unknown_fields, request.impl->unknown_fields);
   CountDecision(*w.stats, *out, target_index);
+  if (!out->charges().empty() && out->outcome() != Outcome::kRejected)
+    EngineInternals::ApplyCharges(e, s->active.version, s->active.snapshot, w.scratch, out);
   DecideInto::Pin(out, s->active.version, w.scratch);
+  if (audited)
+    EngineInternals::AuditDecision(
+        e, AuditCapture{&s->active.version, &s->active, &request, invalid}, *out);
 
   const BoundVersion& c = s->candidate;
   if (c.version && c.snapshot) {
@@ -174,7 +198,7 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
       co.timing = false;
       DecideInto::Run(e, *c.version, *c.snapshot, *w.candidate_frame, w.candidate_jit_request,
                       w.scratch, request, now, co, s->generation, w.candidate_out.get(),
-                      &cand_invalid);
+                      &cand_invalid, nullptr);
       CountCandidate(*w.stats, *out, *w.candidate_out);
     }
   }

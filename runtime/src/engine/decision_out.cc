@@ -28,6 +28,12 @@ void EngineDecision::ResetTo(Outcome o) {
   eval_ns_.reset();
   pinned_.reset();
   cascade_stage_ = 0;
+  counters_read_.clear();
+  derived_.clear();
+  receipts_.clear();
+  if (charged_snapshot_) charged_snapshot_.reset();
+  if (charged_version_) charged_version_.reset();
+  adjusted_ = false;
 }
 
 void EngineDecision::AdoptFull(Decision&& d) {

@@ -37,6 +37,9 @@ std::unique_ptr<Engine> Engine::Create(const EngineOptions& options, EngineError
   std::unique_ptr<Engine> e(new Engine());
   e->impl_->options = options;
   if (!e->impl_->options.clock) e->impl_->options.clock = SystemNowMs;
+  e->impl_->counters = options.counters;
+  if (!e->impl_->counters)
+    e->impl_->counters = std::make_shared<LocalCounterStore>(LocalCounterStore::Options{});
   if (error) *error = {};
   return e;
 }
@@ -47,11 +50,16 @@ void Engine::Impl::Publish(std::shared_ptr<const CompiledVersion> active,
   next->generation = ++generation;
   next->active.version = std::move(active);
   next->candidate.version = std::move(candidate);
+  // The audit log stores the snapshot a record references; its text is made
+  // once per publish and shared by every record (SPEC §19.1).
+  std::shared_ptr<const std::string> text;
+  if (options.audit && !doc.empty()) text = std::make_shared<const std::string>(doc.Canonical());
   for (BoundVersion* b : {&next->active, &next->candidate}) {
     if (!b->version || doc.empty()) continue;
     auto bound = std::make_shared<BoundSnapshot>();
     // Every caller has bound this document to this policy already.
     if (!doc.Bind(*b->version->policy, bound.get())) b->snapshot = std::move(bound);
+    b->snapshot_text = text;
   }
   next->layout = MakeLayout(*next);
   // Most publishes change telemetry, not names: keeping the layout spares
@@ -197,6 +205,13 @@ std::optional<InputError> Engine::UpdateInventory(std::string_view inventory_jso
 std::string Engine::SnapshotJson() const {
   std::lock_guard lock(impl_->write_mu);
   return impl_->doc.Canonical();
+}
+
+CounterStore& Engine::counters() const { return *impl_->counters; }
+
+EngineError Engine::ChargeAdjust(EngineDecision& decision, std::string_view actual_target,
+                                 std::optional<double> actual_cost) {
+  return EngineInternals::ChargeAdjust(*impl_, decision, actual_target, actual_cost);
 }
 
 Worker::Worker() : impl(std::make_unique<Impl>()) {}

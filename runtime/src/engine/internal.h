@@ -24,6 +24,17 @@ struct CompiledVersion {
   bool compact = false;                  // the JIT's allocation-free path applies
   uint64_t schema_id = 0;
   std::vector<uint8_t> reads_request_field;  // by request slot
+  std::vector<uint8_t> sensitive;            // by request slot: masked in audit records
+  bool has_sensitive = false;
+  std::vector<CounterId> counter_ids;  // by counter declaration, in the engine's store
+};
+
+// Reads `counter.NAME` from the engine's store for one worker's decisions.
+class LiveCounters final : public CounterSource {
+ public:
+  std::optional<double> Read(size_t counter_index, std::string_view key) override;
+  CounterStore* store = nullptr;
+  const CompiledVersion* version = nullptr;
 };
 
 // Names that per-worker counters are indexed by, for one state.
@@ -39,6 +50,8 @@ struct StatsLayout {
 struct BoundVersion {
   std::shared_ptr<const CompiledVersion> version;
   std::shared_ptr<const BoundSnapshot> snapshot;  // null before the first publish
+  // Its canonical text, for the audit log's snapshot store (audit on only).
+  std::shared_ptr<const std::string> snapshot_text;
 };
 
 // What a decision reads, published with one atomic pointer swap.
@@ -90,6 +103,8 @@ struct Worker::Impl {
   std::unique_ptr<EngineDecision> candidate_out;
   std::shared_ptr<WorkerStats> stats;
   uint64_t tick = 0;
+  EvalRecord record;  // the audit hooks' output, per decision
+  LiveCounters live;
 };
 
 struct EngineRequest::Impl {
@@ -125,6 +140,7 @@ struct Engine::Impl {
   engine::SnapshotDoc doc;
   std::shared_ptr<JitSession> jit_session;
   std::shared_ptr<CompileCache> compile_cache = std::make_shared<CompileCache>();
+  std::shared_ptr<CounterStore> counters;  // never null after Create
 
   // Stats: workers' live counters, plus what departed workers and old
   // layouts left behind.
@@ -149,6 +165,32 @@ std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std
                                                       std::string text, bool from_file,
                                                       LoadResult* result);
 uint64_t RequestSchemaId(const Policy& policy);
+
+// What a decision record captures beyond the EngineDecision.
+struct AuditCapture {
+  const std::shared_ptr<const CompiledVersion>* version;
+  const BoundVersion* bound;
+  const EngineRequest* request;
+  bool invalid = false;  // decided as rejected 400
+};
+
+// The parts of the engine that reach into EngineDecision's audit and charge
+// state (a friend of it).
+struct EngineInternals {
+  // charges.cc: applies the decision's charges to the store, keeping receipts.
+  static void ApplyCharges(Engine::Impl& e, const std::shared_ptr<const CompiledVersion>& v,
+                           const std::shared_ptr<const BoundSnapshot>& snapshot,
+                           const BoundRequest& request, EngineDecision* out);
+  static EngineError ChargeAdjust(Engine::Impl& e, EngineDecision& d, std::string_view target,
+                                  std::optional<double> cost);
+  // audit_record.cc: queues the decision record of `out`.
+  static void AuditDecision(Engine::Impl& e, const AuditCapture& c, const EngineDecision& out);
+  // Moves the worker's record into the decision (swapping buffers).
+  static void TakeRecord(EvalRecord& record, EngineDecision* out) {
+    out->counters_read_.swap(record.counters_read);
+    out->derived_.swap(record.derived);
+  }
+};
 
 // stats.cc
 std::shared_ptr<const StatsLayout> MakeLayout(const EngineState& s);

@@ -143,7 +143,9 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
   w->EndObject();
 }
 
-void WriteDecision(JsonWriter* w, const Decision& d) {
+// `identity`: with the identity fields; without them (and with explain only
+// when `explain`), the audit record's `decision` member.
+void WriteDecision(JsonWriter* w, const Decision& d, bool identity = true, bool explain = true) {
   w->BeginObject();
 
   w->Key("annotations");
@@ -155,8 +157,10 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   }
   w->EndObject();
 
-  w->Key("decision_id");
-  w->String(d.decision_id);
+  if (identity) {
+    w->Key("decision_id");
+    w->String(d.decision_id);
+  }
   w->Key("degraded_reason");
   WriteOptString(w, d.degraded_reason);
 
@@ -184,18 +188,22 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   }
   w->EndArray();
 
-  w->Key("eval_ns");
-  if (d.eval_ns) {
-    w->Int(*d.eval_ns);
-  } else {
-    w->Null();
+  if (identity) {
+    w->Key("eval_ns");
+    if (d.eval_ns) {
+      w->Int(*d.eval_ns);
+    } else {
+      w->Null();
+    }
   }
 
-  w->Key("explain");
-  if (d.explain) {
-    WriteExplain(w, *d.explain);
-  } else {
-    w->Null();
+  if (identity || explain) {
+    w->Key("explain");
+    if (d.explain) {
+      WriteExplain(w, *d.explain);
+    } else {
+      w->Null();
+    }
   }
 
   w->Key("fallbacks");
@@ -213,16 +221,20 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
   }
   w->EndArray();
 
-  w->Key("now");
-  w->String(FormatTime(d.now_ms));
+  if (identity) {
+    w->Key("now");
+    w->String(FormatTime(d.now_ms));
+  }
   w->Key("outcome");
   w->String(OutcomeName(d.outcome));
-  w->Key("policy");
-  w->String(d.policy);
-  w->Key("policy_hash");
-  w->String(d.policy_hash);
-  w->Key("policy_version");
-  w->String(d.policy_version);
+  if (identity) {
+    w->Key("policy");
+    w->String(d.policy);
+    w->Key("policy_hash");
+    w->String(d.policy_hash);
+    w->Key("policy_version");
+    w->String(d.policy_version);
+  }
 
   w->Key("reject");
   if (d.reject) {
@@ -238,24 +250,26 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
 
   w->Key("route");
   w->String(d.route);
-  if (d.route_override) {
+  if (identity && d.route_override) {
     w->Key("route_override");
     w->String(*d.route_override);
   }
 
-  w->Key("snapshot_sha256");
-  w->String(d.snapshot_sha256);
-  w->Key("snapshot_taken_at");
-  if (d.snapshot_taken_at_ms) {
-    w->String(FormatTime(*d.snapshot_taken_at_ms));
-  } else {
-    w->Null();
-  }
-  w->Key("snapshot_version");
-  if (d.snapshot_version) {
-    WriteScalar(w, *d.snapshot_version);
-  } else {
-    w->Null();
+  if (identity) {
+    w->Key("snapshot_sha256");
+    w->String(d.snapshot_sha256);
+    w->Key("snapshot_taken_at");
+    if (d.snapshot_taken_at_ms) {
+      w->String(FormatTime(*d.snapshot_taken_at_ms));
+    } else {
+      w->Null();
+    }
+    w->Key("snapshot_version");
+    if (d.snapshot_version) {
+      WriteScalar(w, *d.snapshot_version);
+    } else {
+      w->Null();
+    }
   }
 
   w->Key("target");
@@ -267,6 +281,18 @@ void WriteDecision(JsonWriter* w, const Decision& d) {
 }
 
 }  // namespace
+
+std::string DecisionFieldsToJson(const Decision& d, bool with_explain) {
+  try {
+    std::string out;
+    out.reserve(384);
+    JsonWriter w(&out, false);
+    WriteDecision(&w, d, /*identity=*/false, with_explain);
+    return out;
+  } catch (...) {
+    return std::string();
+  }
+}
 
 std::string DecisionToJson(const Decision& d, bool pretty) {
   try {

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mixtral/compiler/decision.h"
@@ -44,11 +46,58 @@ struct BoundSnapshot {
   uint64_t unknown_targets = 0;
 };
 
+// Where `counter.NAME` reads come from when EvalOptions::counters is set
+// (the library's live counters) instead of BoundSnapshot::counters (the
+// CLI's offline mode).
+class CounterSource {
+ public:
+  virtual ~CounterSource() = default;
+  // Counter `counter_index` (declaration order) under `key`; nullopt reads
+  // as missing (e.g. the store had no room for the key).
+  virtual std::optional<double> Read(size_t counter_index, std::string_view key) = 0;
+};
+
+// One counter value a decision read (the audit record's `counters_read`).
+struct CounterValue {
+  std::string counter;
+  std::string key;
+  double value = 0;
+};
+
+// What one evaluation read that the audit record needs, filled when
+// EvalOptions::record points here. Clear it between decisions.
+struct EvalRecord {
+  // Every counter value read, first read first; a (counter, key) read twice
+  // in one decision reads the value recorded the first time, so the record
+  // and the decision agree even while other threads charge.
+  std::vector<CounterValue> counters_read;
+  // Hash buckets whose key read a masked field: ("split:NAME" | "mirror:TARGET",
+  // bucket in [0, 10000), or -1 when the key was missing). SPEC §19.1.
+  std::vector<std::pair<std::string, int64_t>> derived;
+  // Whether a masked field (EvalOptions::masked) was read other than through
+  // a derived bucket: replay cannot reproduce such a decision.
+  bool masked_read = false;
+  void Clear() {
+    counters_read.clear();
+    derived.clear();
+    masked_read = false;
+  }
+};
+
 struct EvalOptions {
   bool explain = true;
   std::optional<std::string> route;  // --route override
   // Called once per rule verdict when set (eval --trace).
   struct TraceSink* trace = nullptr;
+  // The audit hooks; all optional. They cover both engines: counters, splits,
+  // mirrors and charges always run on the shared interpreter pipeline.
+  CounterSource* counters = nullptr;  // live counters (library mode)
+  EvalRecord* record = nullptr;       // what to record for the audit log
+  // Per request field, nonzero when masked: `sensitive` fields when deciding,
+  // the fields the audit record masked when replaying.
+  const std::vector<uint8_t>* masked = nullptr;
+  // Replay: recorded buckets (EvalRecord::derived) used instead of hashing keys.
+  const std::vector<std::pair<std::string, int64_t>>* derived = nullptr;
 };
 
 struct TraceEvent {

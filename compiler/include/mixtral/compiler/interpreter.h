@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "mixtral/compiler/decision.h"
@@ -30,5 +31,21 @@ std::vector<std::optional<int64_t>> TripBreakers(const Policy& policy,
 std::optional<bool> EvaluateCascadeCondition(const Policy& policy, int32_t id,
                                              const BoundRequest& request,
                                              const std::vector<Value>& response);
+
+// Route `route`'s charges (lang/SPEC.md §8.14) with `target` bound to the
+// snapshot target named `target`, for charge_adjust: per charge its counter's
+// declaration index and whether its amount reads the target (comes out
+// missing without one). Empty when the route or the target is unknown.
+// `options` carries the hooks (counters, record with the values read).
+struct RecomputedCharge {
+  Charge charge;
+  size_t counter_index = 0;
+  bool amount_reads_target = false;
+};
+std::vector<RecomputedCharge> RecomputeCharges(const Policy& policy, std::string_view route,
+                                               const BoundRequest& request,
+                                               const BoundSnapshot& snapshot,
+                                               std::string_view target, int64_t now_ms,
+                                               const EvalOptions& options);
 
 }  // namespace mixtral

@@ -35,6 +35,7 @@ struct Policy {
   std::vector<std::vector<Value>> static_attributes;  // per static target
   std::vector<std::string> routes;                    // declaration order
   std::vector<std::string> counters;                  // declaration order
+  std::vector<int64_t> counter_windows_ms;            // by counter, its `window`
 
   std::shared_ptr<const internal::PolicyIR> ir;
 };

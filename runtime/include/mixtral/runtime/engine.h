@@ -47,6 +47,8 @@
 
 #include "mixtral/compiler/decision.h"
 #include "mixtral/compiler/policy.h"
+#include "mixtral/runtime/audit.h"
+#include "mixtral/runtime/counters.h"
 #include "mixtral/runtime/inputs.h"
 
 namespace mixtral {
@@ -91,6 +93,21 @@ struct EngineOptions {
   std::string instance = "mx";
   // Record one decision in this many in the latency histogram (0: never).
   uint32_t latency_sample_every = 64;
+
+  // Counters (lang/SPEC.md §6.9). Each loaded policy declares its counters
+  // here; decisions read them and charge them after a routed or degraded
+  // outcome. Null: the engine makes a LocalCounterStore of its own. A store
+  // may be shared by several engines.
+  std::shared_ptr<CounterStore> counters;
+  // Offline mode (the CLI): counters read the published snapshot's
+  // `counters` member and nothing is charged; charges are still computed
+  // and audited.
+  bool offline_counters = false;
+
+  // Audit (contract §11): when set, every Decide (invalid requests included)
+  // and every ChargeAdjust appends a record. The writer may be shared.
+  std::shared_ptr<AuditWriter> audit;
+  bool audit_explain = false;  // include `explain` in decision records
 };
 
 struct LoadResult {
@@ -113,6 +130,7 @@ class Engine;
 struct EngineState;
 struct CompiledVersion;
 struct DecideInto;
+struct EngineInternals;
 
 // A request laid out by one request schema. Fields are set by index,
 // resolved once by name; the schema id says which schema that was, and a
@@ -189,6 +207,14 @@ class EngineDecision {
     return full_.annotations;
   }
   const std::optional<Explain>& explain() const { return full_.explain; }
+  // The budget charges the decision made (applied unless offline), in clause
+  // order, and every counter value it read (the audit record's `charges`
+  // and `counters_read`).
+  const std::vector<Charge>& charges() const { return full_.charges; }
+  const std::vector<CounterValue>& counters_read() const { return counters_read_; }
+  // Per charge, the store's receipt (empty when nothing was charged: a
+  // rejected decision, or offline counters).
+  const std::vector<ChargeReceipt>& charge_receipts() const { return receipts_; }
 
   std::string_view decision_id() const { return decision_id_; }
   std::string_view policy_name() const { return policy_; }
@@ -209,6 +235,7 @@ class EngineDecision {
  private:
   friend class Engine;
   friend struct DecideInto;
+  friend struct EngineInternals;
   void ResetTo(Outcome o);
   void AdoptFull(Decision&& d);  // copies the common fields into the buffers
 
@@ -235,6 +262,15 @@ class EngineDecision {
   std::shared_ptr<const CompiledVersion> pinned_;
   std::vector<Value> pinned_request_;
   size_t cascade_stage_ = 0;
+  // Audit and charge state: what the decision read, the buckets derived
+  // from masked fields, and per charge the store's receipt (ChargeAdjust
+  // takes it back). The snapshot and version are pinned while charges stand.
+  std::vector<CounterValue> counters_read_;
+  std::vector<std::pair<std::string, int64_t>> derived_;
+  std::vector<ChargeReceipt> receipts_;
+  std::shared_ptr<const BoundSnapshot> charged_snapshot_;
+  std::shared_ptr<const CompiledVersion> charged_version_;
+  bool adjusted_ = false;
 };
 
 // Per-thread decision state: the reclamation slot, the JIT's buffers and
@@ -333,6 +369,24 @@ class Engine {
   // or leaves it empty when the response is accepted.
   EngineError CascadeNext(EngineDecision& decision, std::string_view response_json,
                           std::optional<std::string>* escalate_to);
+
+  // The data plane used `actual_target` (a fallback, say) instead of the
+  // decided target, and/or knows the real cost. The decision's charges are
+  // recomputed as its route's `charge` clauses with `target` = actual_target
+  // (same request, snapshot, now and counter values read); `actual_cost`,
+  // when given, replaces each recomputed amount whose expression reads the
+  // target (a cost; target-independent amounts such as `1` stay). Each charge
+  // that changes is corrected in the store (the original receipt is adjusted;
+  // a charge whose key changed is refunded and charged under the new key)
+  // and audited as a `charge_adjust` record with the signed delta. Allowed
+  // once per decision (kUsage after that); kNotCascade-like kInvalidInput
+  // when the decision made no charges or actual_target is not a target of
+  // its snapshot.
+  EngineError ChargeAdjust(EngineDecision& decision, std::string_view actual_target,
+                           std::optional<double> actual_cost = std::nullopt);
+
+  // The counter store (the one given in EngineOptions, or the engine's own).
+  CounterStore& counters() const;
 
   // Frees the retired states that no decision can still see. Writers do
   // this themselves; call it to release memory sooner after a burst.

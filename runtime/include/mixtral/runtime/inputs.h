@@ -69,6 +69,9 @@ std::string BatchErrorJson(size_t line, const InputError& error);
 
 // Decision JSON with keys sorted (contract §12), compact unless `pretty`.
 std::string DecisionToJson(const Decision& d, bool pretty = false);
+// The decision fields alone (contract §1), compact and canonical: the audit
+// record's `decision` member. `explain` only `with_explain`.
+std::string DecisionFieldsToJson(const Decision& d, bool with_explain = false);
 
 // The canonical form of a JSON text (contract §12), or an error.
 std::optional<InputError> CanonicalizeJson(std::string_view json, std::string* out);
