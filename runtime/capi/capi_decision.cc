@@ -201,6 +201,19 @@ mixtral_status_t mixtral_decision_json(const mixtral_decision_t* d, char** out, 
   });
 }
 
+mixtral_status_t mixtral_charge_adjust(mixtral_engine_t* engine, mixtral_decision_t* dec,
+                                       const char* actual_target, size_t len, int has_cost,
+                                       double actual_cost) {
+  if (!engine || !dec || (!actual_target && len)) return MIXTRAL_E_NULL;
+  return Guarded([&]() -> mixtral_status_t {
+    std::optional<double> cost;
+    if (has_cost) cost = actual_cost;
+    return Keep(engine->engine->ChargeAdjust(
+                    dec->decision, std::string_view(actual_target ? actual_target : "", len), cost),
+                &dec->error);
+  });
+}
+
 mixtral_status_t mixtral_cascade_next(mixtral_engine_t* engine, mixtral_decision_t* dec,
                                       const char* response_json, size_t len,
                                       const char** escalate_to) {

@@ -112,6 +112,27 @@ mixtral_status_t mixtral_engine_new_with(const mixtral_engine_options_t* options
       o.clock = [fn, user] { return fn(user); };
     }
     if (options->instance) o.instance = options->instance;
+    if (options->audit_path) {
+      mixtral::AuditOptions ao;
+      ao.path = options->audit_path;
+      switch (options->audit_durability) {
+        case MIXTRAL_AUDIT_BATCH:
+          ao.durability = mixtral::AuditDurability::kBatch;
+          break;
+        case MIXTRAL_AUDIT_NONE:
+          ao.durability = mixtral::AuditDurability::kNone;
+          break;
+        case MIXTRAL_AUDIT_ALWAYS:
+          ao.durability = mixtral::AuditDurability::kAlways;
+          break;
+        default:
+          return Fail(err, MIXTRAL_E_USAGE, "unknown audit durability");
+      }
+      std::string error;
+      std::unique_ptr<mixtral::AuditWriter> writer = mixtral::AuditWriter::Open(ao, &error);
+      if (!writer) return Fail(err, MIXTRAL_E_INPUT, "audit log: " + error);
+      o.audit = std::move(writer);
+    }
     mixtral::EngineError error;
     auto engine = mixtral::Engine::Create(o, &error);
     if (!engine) return Fail(err, mixtral::capi::Status(error.code), error.message);

@@ -1,5 +1,6 @@
 /* The C ABI from C99: ownership, errors and hostile arguments. Every call
  * with bad input must return its error code, never crash. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, for the audit log's directory */
 #include <mixtral/mixtral.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,76 @@ static const char* kSnapshot =
     " {\"name\": \"b\", \"healthy\": true}]}";
 
 static int64_t FixedClock(void* user) { return *(const int64_t*)user; }
+
+/* Budget charges and the audit log through the C ABI: a decision and its
+ * charge adjustment each leave one record. */
+static void AuditAndChargeAdjust(void) {
+  static const char* kBudget =
+      "policy budget version \"1\"\n"
+      "request { id: string id }\n"
+      "target attributes { cost: float }\n"
+      "telemetry per target { healthy: bool }\n"
+      "counter spend by request.id window 1h\n"
+      "target a { cost: 1.0 }\ntarget b { cost: 2.0 }\n"
+      "route main {\n  minimize cost: target.cost\n  fallback 1\n"
+      "  charge spend: target.cost\n}\n";
+  char dir[] = "/tmp/mixtral-capi-XXXXXX";
+  char path[64];
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/audit.jsonl", dir);
+  mixtral_engine_options_t o;
+  memset(&o, 0, sizeof o);
+  o.engine = MIXTRAL_ENGINE_INTERP;
+  o.audit_path = path;
+  o.audit_durability = MIXTRAL_AUDIT_ALWAYS;
+  mixtral_engine_t* engine = NULL;
+  mixtral_error_t* err = NULL;
+  CHECK(mixtral_engine_new_with(&o, &engine, &err) == MIXTRAL_OK);
+  if (!engine) return;
+  /* A second engine on the same log is refused: one writer per log. */
+  mixtral_engine_t* second = NULL;
+  CHECK(mixtral_engine_new_with(&o, &second, &err) == MIXTRAL_E_INPUT);
+  CHECK(err && strstr(mixtral_error_message(err), "audit log") != NULL);
+  mixtral_error_free(err);
+  err = NULL;
+  CHECK(mixtral_engine_load_policy_source(engine, "budget.mxl", kBudget, strlen(kBudget), &err) ==
+        MIXTRAL_OK);
+  if (err) fprintf(stderr, "%s\n", mixtral_error_message(err));
+  CHECK(mixtral_engine_publish_snapshot(engine, kSnapshot, strlen(kSnapshot), NULL, 0, NULL) ==
+        MIXTRAL_OK);
+  mixtral_request_t* req = NULL;
+  mixtral_decision_t* dec = NULL;
+  CHECK(mixtral_request_new(engine, &req, NULL) == MIXTRAL_OK);
+  CHECK(mixtral_decision_new(engine, &dec, NULL) == MIXTRAL_OK);
+  if (!req || !dec) return;
+  CHECK(mixtral_request_set_string(req, mixtral_request_field_index(req, "id"), "r1", 2) ==
+        MIXTRAL_OK);
+  CHECK(mixtral_decide(engine, req, dec, NULL) == MIXTRAL_OK);
+  CHECK(strcmp(mixtral_decision_target(dec), "a") == 0);
+  /* The proxy had to use the fallback b, which costs 2.0: +1.0 to `spend`. */
+  CHECK(mixtral_charge_adjust(engine, dec, "b", 1, 0, 0.0) == MIXTRAL_OK);
+  CHECK(mixtral_charge_adjust(engine, dec, "b", 1, 0, 0.0) == MIXTRAL_E_USAGE); /* once */
+  CHECK(mixtral_charge_adjust(engine, dec, NULL, 3, 0, 0.0) == MIXTRAL_E_NULL);
+  mixtral_request_free(req);
+  mixtral_decision_free(dec);
+  mixtral_engine_free(engine); /* closes the log */
+
+  FILE* f = fopen(path, "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  char line[8192];
+  int decisions = 0, adjusts = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (strstr(line, "\"kind\":\"decision\"")) ++decisions;
+    if (strstr(line, "\"kind\":\"charge_adjust\"") && strstr(line, "\"amount\":1.0")) ++adjusts;
+  }
+  fclose(f);
+  CHECK(decisions == 1);
+  CHECK(adjusts == 1);
+}
 
 int main(void) {
   mixtral_error_t* err = NULL;
@@ -252,6 +323,7 @@ int main(void) {
   mixtral_request_free(req);
   mixtral_decision_free(dec);
   mixtral_engine_free(engine);
+  AuditAndChargeAdjust();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures ? 1 : 0;
 }

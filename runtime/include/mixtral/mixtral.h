@@ -120,12 +120,23 @@ const char* mixtral_status_name(mixtral_status_t status);
 /* Epoch milliseconds; called per decision that gives no explicit `now`. */
 typedef int64_t (*mixtral_clock_fn)(void* user);
 
+typedef enum mixtral_audit_durability {
+  MIXTRAL_AUDIT_BATCH = 0, /* fdatasync every 10 ms (the default) */
+  MIXTRAL_AUDIT_NONE = 1,  /* leave it to the kernel */
+  MIXTRAL_AUDIT_ALWAYS = 2 /* fdatasync after every record */
+} mixtral_audit_durability_t;
+
 typedef struct mixtral_engine_options {
   mixtral_engine_kind_t engine;
   int no_fallback;        /* nonzero: constructs the JIT cannot lower are errors */
   mixtral_clock_fn clock; /* NULL: the system clock */
   void* clock_user;
   const char* instance; /* prefix of generated decision ids; NULL: "mx" */
+  /* The tamper-evident audit log (lang/SPEC.md §19): one record per decision
+   * and per charge adjustment, written by a thread of its own. NULL: no
+   * audit. The engine holds the log's lock until it is freed. */
+  const char* audit_path;
+  mixtral_audit_durability_t audit_durability;
 } mixtral_engine_options_t;
 
 /* *out receives an owned engine; free it with mixtral_engine_free. */
@@ -371,6 +382,14 @@ const char* mixtral_decision_assertion(const mixtral_decision_t* dec, size_t i);
  * DecisionV1 JSON (lang/decision.schema.json). *out is owned: free it with
  * mixtral_string_free. Allocates; not for the hot path. */
 mixtral_status_t mixtral_decision_json(const mixtral_decision_t* dec, char** out, size_t* len);
+
+/* The data plane used actual_target (a fallback, say) instead of the decided
+ * target, and/or knows the actual cost (has_cost nonzero): the decision's
+ * budget charges are recomputed for that target, corrected in the counters
+ * and audited as charge_adjust records. Once per decision. */
+mixtral_status_t mixtral_charge_adjust(mixtral_engine_t* engine, mixtral_decision_t* dec,
+                                       const char* actual_target, size_t len, int has_cost,
+                                       double actual_cost);
 
 /* A cascade: the data plane reports the response of the stage it last
  * called (the primary first). *escalate_to is the next stage's target when
