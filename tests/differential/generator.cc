@@ -284,7 +284,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     int rules = 1 + Pick(6);
     for (int i = 0; i < rules; ++i) {
       bool forbid = Chance(30);
-      bool binding = !jit_only_ && Chance(15);
+      bool binding = Chance(15);
       Use(forbid ? "forbid" : "require");
       if (binding) Use("binding");
       p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i
@@ -302,26 +302,28 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       }
       p << "\n";
     }
-    bool named_fallback = !jit_only_ && static_targets_ > 1 && Chance(15);
+    bool named_fallback = static_targets_ > 1 && Chance(15);
     if (named_fallback) {
       Use("fallback named");
-      p << "  fallback [t1, t0]\n";
+      // Inventory targets may be named too; binding rules hold for both.
+      p << "  fallback [t1" << (inventory_targets_ && Chance(50) ? ", inv0" : "") << ", t0]\n";
     } else if (Chance(70)) {
       Use("fallback N");
       p << "  fallback " << Pick(4) << "\n";
     }
+    if (Chance(25)) {
+      Use("otherwise reject");
+      p << "  otherwise reject 429 \"busy\"\n";
+    } else if (static_targets_ && Chance(20)) {
+      Use("otherwise degrade");
+      p << "  otherwise degrade t" << Pick(static_targets_) << " \"degraded\"\n";
+    }
+    if (static_targets_ && Chance(15)) {
+      Use("safe default");
+      p << "  safe default t" << Pick(static_targets_) << " when "
+        << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
+    }
     if (!jit_only_) {
-      if (Chance(25)) {
-        Use("otherwise reject");
-        p << "  otherwise reject 429 \"busy\"\n";
-      } else if (static_targets_ && Chance(20)) {
-        Use("otherwise degrade");
-        p << "  otherwise degrade t0 \"degraded\"\n";
-      }
-      if (static_targets_ && Chance(15)) {
-        Use("safe default");
-        p << "  safe default t0 when snapshot.stale \"stale\"\n";
-      }
       if (static_targets_ && Chance(20)) {
         Use("mirror");
         p << "  mirror t0 sample " << Pick(101) << "%" << (Chance(50) ? " when request.b1" : "")
@@ -346,7 +348,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     p << "}\n";
   }
   has_split_ = false;  // `variant` belongs to a route; assertions cannot read it
-  if (!jit_only_ && Chance(15)) {
+  if (Chance(15)) {
     Use("assert");
     p << "assert a1: " << BoolExpr(2, true) << "\n";
   }

@@ -57,22 +57,35 @@ void InterpretedClauses(const internal::PolicyIR& ir,
       out->emplace_back(where,
                         std::string(what) + " in route `" + r.name + "` runs on the interpreter");
     };
-    for (const ast::SafeDefault& x : r.safe_defaults) note(x.range, "`safe default`");
     if (r.split) note(r.split->range, "`split`");
     if (r.spread) note(r.spread->range, "`spread`");
     if (r.affinity) note(r.affinity->range, "`affinity`");
     for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
     if (r.cascade) note(r.cascade->range, "`cascade`");
-    if (r.fallback && r.fallback->is_named)
-      note(r.fallback->range, "a named `fallback` list (binding rules)");
-    if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade)
-      note(r.otherwise.range, "`otherwise degrade` (binding rules)");
     if (r.ensemble) note(r.ensemble->range, "`ensemble`");
     for (const ast::Annotate& x : r.annotations) note(x.range, "`annotate`");
     for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
   }
-  for (const ast::AssertDecl& a : ir.program.asserts)
-    out->emplace_back(a.range, "assertion `" + a.name + "` runs on the interpreter");
+}
+
+// The compact path decides routes, rules, ranking, `fallback N` and
+// `otherwise reject` only: a policy with any other clause is not eligible,
+// compiled or not.
+bool CompactHandles(const internal::PolicyIR& ir) {
+  for (const ast::Route& r : ir.program.routes) {
+    if (!r.safe_defaults.empty() || r.split || r.spread || r.affinity || !r.mirrors.empty() ||
+        r.cascade || (r.fallback && r.fallback->is_named) ||
+        r.otherwise.kind == ast::Otherwise::Kind::kDegrade || r.ensemble ||
+        !r.annotations.empty() || !r.charges.empty())
+      return false;
+  }
+  return ir.program.asserts.empty();
+}
+
+bool HasBindingRules(const ast::Route& r) {
+  for (const ast::Rule& rule : r.rules)
+    if (rule.binding) return true;
+  return false;
 }
 
 }  // namespace
@@ -93,6 +106,11 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   jp->kernels.assign(routes, nullptr);
   jp->quick_kernels.assign(routes, nullptr);
   jp->conditions.assign(routes, nullptr);
+  jp->bindings.assign(routes, nullptr);
+  jp->safe_defaults.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->safe_defaults[r].assign(ir.program.routes[r].safe_defaults.size(), nullptr);
+  jp->assertions.assign(ir.program.asserts.size(), nullptr);
 
   auto start = std::chrono::steady_clock::now();
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -102,7 +120,14 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   auto kernel_name = [](size_t r) { return "route" + std::to_string(r); };
   auto quick_name = [](size_t r) { return "quick" + std::to_string(r); };
   auto cond_name = [](size_t r) { return "when" + std::to_string(r); };
+  auto binding_name = [](size_t r) { return "binding" + std::to_string(r); };
+  auto safe_name = [](size_t r, size_t k) {
+    return "safe" + std::to_string(r) + "_" + std::to_string(k);
+  };
+  auto assert_name = [](size_t a) { return "assert" + std::to_string(a); };
   std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
+  std::vector<std::vector<bool>> safe_ok(routes);
+  std::vector<bool> assert_ok(ir.program.asserts.size(), false);
   try {
     codegen::Lowerer lowerer(*policy, *context, *module);
     for (size_t r = 0; r < routes; ++r) {
@@ -110,12 +135,26 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         lowerer.EmitRouteKernel(r, kernel_name(r));
         // Lowers the same expressions, so it cannot fail where the first did not.
         lowerer.EmitQuickKernel(r, quick_name(r));
+        // Binding rules are rules of the kernel: they lower where it did.
+        if (HasBindingRules(ir.program.routes[r])) lowerer.EmitBindingKernel(r, binding_name(r));
         kernel_ok[r] = true;
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
         // Drop the half-built functions so the module still verifies.
         if (auto* f = module->getFunction(kernel_name(r))) f->eraseFromParent();
         if (auto* f = module->getFunction(quick_name(r))) f->eraseFromParent();
+        if (auto* f = module->getFunction(binding_name(r))) f->eraseFromParent();
+      }
+      const auto& safe = ir.program.routes[r].safe_defaults;
+      safe_ok[r].assign(safe.size(), false);
+      for (size_t k = 0; k < safe.size(); ++k) {
+        try {
+          lowerer.EmitCondition(safe[k].when, safe_name(r, k));
+          safe_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(safe_name(r, k))) f->eraseFromParent();
+        }
       }
       if (ir.program.routes[r].when == ast::kNoExpr) continue;
       try {
@@ -124,6 +163,15 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
         if (auto* f = module->getFunction(cond_name(r))) f->eraseFromParent();
+      }
+    }
+    for (size_t a = 0; a < ir.program.asserts.size(); ++a) {
+      try {
+        lowerer.EmitTargetCondition(ir.program.asserts[a].cond, assert_name(a));
+        assert_ok[a] = true;
+      } catch (const codegen::NotLowered& e) {
+        out.not_lowered.emplace_back(e.range, e.what());
+        if (auto* f = module->getFunction(assert_name(a))) f->eraseFromParent();
       }
     }
     jp->assumed_present = lowerer.AssumedPresent();
@@ -173,13 +221,39 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       out.error = "internal: " + error;
       return out;
     }
+    if (kernel_ok[r] && HasBindingRules(ir.program.routes[r])) {
+      jp->bindings[r] =
+          reinterpret_cast<JitPolicy::Binding>(s.Lookup(jp->loaded, binding_name(r), &error));
+      if (!jp->bindings[r]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    for (size_t k = 0; k < safe_ok[r].size(); ++k) {
+      if (!safe_ok[r][k]) continue;
+      jp->safe_defaults[r][k] =
+          reinterpret_cast<JitPolicy::Condition>(s.Lookup(jp->loaded, safe_name(r, k), &error));
+      if (!jp->safe_defaults[r][k]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+  }
+  for (size_t a = 0; a < assert_ok.size(); ++a) {
+    if (!assert_ok[a]) continue;
+    jp->assertions[a] =
+        reinterpret_cast<JitPolicy::TargetCondition>(s.Lookup(jp->loaded, assert_name(a), &error));
+    if (!jp->assertions[a]) {
+      out.error = "internal: " + error;
+      return out;
+    }
   }
   out.link_ms = MsSince(start);
   // The compact path needs every clause compiled (see JitCompactEligible).
   jp->default_route = routes;
   for (size_t r = 0; r < routes; ++r)
     if (ir.program.routes[r].is_default && jp->default_route == routes) jp->default_route = r;
-  jp->compact_eligible = out.not_lowered.empty();
+  jp->compact_eligible = out.not_lowered.empty() && CompactHandles(ir);
   for (size_t r = 0; r < routes; ++r) {
     const auto& fb = ir.program.routes[r].fallback;
     if (!jp->kernels[r] || (fb && fb->count > 8)) jp->compact_eligible = false;
@@ -236,11 +310,39 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                             f.score.data(),    f.score_class.data(), f.survivors.data()};
     const bool full = options.explain || options.trace;
     (full ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, full ? 1 : 0);
-    internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),
-                                      f.score.data(), f.score_class.data()};
+    internal::KernelVerdicts verdicts{f.selected.data(),
+                                      f.failed.data(),
+                                      f.missing.data(),
+                                      f.score.data(),
+                                      f.score_class.data(),
+                                      {},
+                                      {}};
+    if (auto* bind = jp.bindings[chosen])
+      verdicts.binding = [&kctx, bind](size_t t) { return static_cast<size_t>(bind(&kctx, t)); };
+    // Safe defaults are decided before the split (route_eval.cc's Run), so
+    // their conditions see no variant.
+    codegen::KernelCtx plain = kctx;
+    plain.variant = 0;
+    plain.has_variant = 0;
+    const auto& safe = jp.safe_defaults[chosen];
+    verdicts.safe_default = [&](size_t k) -> std::optional<std::optional<bool>> {
+      if (!safe[k]) return std::nullopt;
+      uint64_t pv[2] = {0, 0};
+      safe[k](&plain, pv);
+      return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
+    };
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
-  internal::CheckAssertions(ctx, options.explain, &d);
+  // Assertions read no variant either: they belong to no route.
+  kctx.variant = 0;
+  kctx.has_variant = 0;
+  internal::CheckAssertions(ctx, options.explain, &d,
+                            [&](size_t a, size_t t) -> std::optional<std::optional<bool>> {
+                              if (!native || !jp.assertions[a]) return std::nullopt;
+                              uint64_t pv[2] = {0, 0};
+                              jp.assertions[a](&kctx, t, pv);
+                              return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
+                            });
   return d;
 }
 

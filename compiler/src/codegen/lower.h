@@ -1,6 +1,8 @@
 // Lowering the checked IR to LLVM IR. Split by node family: lower_expr.cc
 // (literals and references), lower_ops.cc (operators and calls),
-// lower_route.cc (route kernels and route-level conditions).
+// lower_route.cc (route kernels and route-level conditions), lower_pipeline.cc
+// (the per-target functions that the decision pipeline calls: binding rules,
+// assertions).
 //
 // Every value is a pair (present, value): "missing" is present = false, and
 // the operators implement contract §4's three-valued logic on those pairs
@@ -52,6 +54,14 @@ class Lowerer {
   // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
   // boolean (present, value), for `when` conditions.
   void EmitCondition(ast::ExprId cond, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*, i64 target)`: the route's binding rules
+  // on one target, in order, for the targets a route names (fallbacks,
+  // `degrade`, mirrors...; contract §7). Returns 0 when every one holds, else
+  // 1 + the index in route.rules of the first that does not (missing fails).
+  void EmitBindingKernel(size_t route, const std::string& name);
+  // Emits `void NAME(const KernelCtx*, i64 target, uint64_t out[2])`: a
+  // boolean (present, value) over one target, for assertions.
+  void EmitTargetCondition(ast::ExprId cond, const std::string& name);
 
  private:
   friend class OpLowering;
@@ -76,6 +86,9 @@ class Lowerer {
   // score_class[i], then branches to the latch.
   void EmitScore(size_t route, const KernelFrame& k);
   void EndKernel();
+  // Starts a function whose first argument is the KernelCtx and whose second
+  // is a target index, and points target_base_ at that target's slots.
+  llvm::Function* BeginTargetFunction(llvm::FunctionType* type, const std::string& name);
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);

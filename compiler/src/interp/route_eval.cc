@@ -104,7 +104,13 @@ class RouteRun {
   SafeTarget SafeDefault() {
     for (const ast::SafeDefault& sd : route_.safe_defaults) {
       std::vector<std::string> missing;
-      std::optional<bool> v = Truth(Eval(WithTarget(nullptr, &missing), sd.when));
+      size_t k = &sd - route_.safe_defaults.data();
+      std::optional<std::optional<bool>> compiled;
+      if (kernel_ && kernel_->safe_default) compiled = kernel_->safe_default(k);
+      std::optional<bool> v =
+          compiled ? *compiled : Truth(Eval(WithTarget(nullptr, &missing), sd.when));
+      // Which inputs were missing is only worked out for the explanation.
+      if (compiled && !v && d_.explain) (void)Eval(WithTarget(nullptr, &missing), sd.when);
       if (!v) Fault("", "safe_default", missing);
       // A breaker that cannot tell whether telemetry is usable trips: fail safe.
       if (!v || *v) return SafeTarget{true, sd.target, sd.reason};
@@ -304,6 +310,13 @@ class RouteRun {
     const BoundTarget* t = Find(ref.name);
     if (!t) {
       if (d_.explain) d_.explain->dropped.push_back(Dropped{ref.name, role, "unknown_target"});
+      return nullptr;
+    }
+    if (kernel_ && kernel_->binding) {
+      size_t failed = kernel_->binding(static_cast<size_t>(t - targets().data()));
+      if (failed == 0) return t;
+      if (d_.explain)
+        d_.explain->dropped.push_back(Dropped{ref.name, role, route_.rules[failed - 1].name});
       return nullptr;
     }
     for (const ast::Rule& rule : route_.rules) {
@@ -558,7 +571,8 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
   return fallback;
 }
 
-void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
+void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
+                     const CompiledAssertion& compiled) {
   const PolicyIR& ir = *base.ir;
   if (ir.program.asserts.empty() || d->outcome == Outcome::kRejected) return;
   std::vector<std::string> names;
@@ -569,15 +583,18 @@ void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
   if (d->ensemble)
     for (const std::string& m : d->ensemble->members) names.push_back(m);
   std::vector<std::string> violated;
-  for (const ast::AssertDecl& a : ir.program.asserts) {
+  for (size_t ai = 0; ai < ir.program.asserts.size(); ++ai) {
+    const ast::AssertDecl& a = ir.program.asserts[ai];
     bool ok = true;
     for (const std::string& name : names) {
       const BoundTarget* t = nullptr;
       for (const BoundTarget& bt : base.snapshot->targets)
         if (bt.name == name) t = &bt;
+      std::optional<std::optional<bool>> c;
+      if (t && compiled) c = compiled(ai, static_cast<size_t>(t - base.snapshot->targets.data()));
       EvalCtx ctx = base;
       ctx.target = t;
-      std::optional<bool> v = Truth(Eval(ctx, a.cond));
+      std::optional<bool> v = c ? *c : Truth(Eval(ctx, a.cond));
       if (!v || !*v) {
         ok = false;
         break;

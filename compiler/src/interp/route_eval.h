@@ -16,7 +16,19 @@ struct KernelVerdicts {
   const uint64_t* missing;
   const double* score;
   const uint8_t* score_class;
+  // Compiled forms of the clauses that the pipeline evaluates after ranking;
+  // an empty function leaves that clause to the interpreter.
+  // The route's binding rules on target i (an index into the snapshot's
+  // targets): 0 when all hold, else 1 + the index in route.rules of the first
+  // that does not.
+  std::function<size_t(size_t)> binding;
+  // Safe default k's `when` (nullopt = missing), or nullopt for "interpret".
+  std::function<std::optional<std::optional<bool>>(size_t)> safe_default;
 };
+
+// Compiled assertions: assertion a over snapshot target i (nullopt =
+// missing), or nullopt for "interpret".
+using CompiledAssertion = std::function<std::optional<std::optional<bool>>(size_t, size_t)>;
 
 // `route_faults`: missing `when` conditions met while choosing the route;
 // they open explain.faults.
@@ -38,6 +50,7 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);
 
 // Assertions over every target in a finished decision (contract §7).
-void CheckAssertions(const EvalCtx& base, bool explain, Decision* d);
+void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
+                     const CompiledAssertion& compiled = {});
 
 }  // namespace mixtral::internal
