@@ -340,10 +340,19 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
         Use("ensemble");
         p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
       }
-      if (Chance(20)) {
-        Use("annotate");
-        p << "  annotate \"x-kind\": target.kind\n  annotate \"x-i\": request.i1\n";
+      if (Chance(10)) {
+        Use("annotate string");
+        p << "  annotate \"x-region\": target.region\n";
       }
+    }
+    if (Chance(25)) {
+      // Enum, int, bool and float values; target-dependent ones are omitted
+      // when the decision has no target.
+      Use("annotate");
+      p << "  annotate \"x-kind\": target.kind\n  annotate \"x-i\": request.i1\n";
+      if (Chance(50)) p << "  annotate \"x-b\": " << BoolExpr(2, true) << "\n";
+      if (Chance(50)) p << "  annotate \"x-f\": " << NumExpr(2, true, false) << "\n";
+      if (Chance(30)) p << "  annotate \"x-i\": " << NumExpr(1, false, true) << "\n";
     }
     p << "}\n";
   }

@@ -34,9 +34,16 @@ class JitPolicy {
   std::vector<Binding> bindings;  // per route; null without binding rules or kernel
   std::vector<std::vector<Condition>> safe_defaults;  // per route, per clause; null: interpreted
   std::vector<TargetCondition> assertions;            // per assertion; null: interpreted
-  bool compact_eligible = false;                      // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;              // request slots: see RequestSlotsComplete
-  size_t default_route = 0;                           // the `default` route, or routes.size()
+  // An annotation's value, with the primary target and without one (then
+  // every target reference is missing); both null when interpreted.
+  struct Annotation {
+    TargetCondition with_target = nullptr;
+    Condition without_target = nullptr;
+  };
+  std::vector<std::vector<Annotation>> annotations;  // per route, per clause
+  bool compact_eligible = false;                     // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;             // request slots: see RequestSlotsComplete
+  size_t default_route = 0;                          // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };

@@ -1,4 +1,6 @@
+#include <bit>
 #include <chrono>
+#include <cstdint>
 
 #include "codegen/frame.h"
 #include "codegen/jit_internal.h"
@@ -63,7 +65,6 @@ void InterpretedClauses(const internal::PolicyIR& ir,
     for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
     if (r.cascade) note(r.cascade->range, "`cascade`");
     if (r.ensemble) note(r.ensemble->range, "`ensemble`");
-    for (const ast::Annotate& x : r.annotations) note(x.range, "`annotate`");
     for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
   }
 }
@@ -86,6 +87,15 @@ bool HasBindingRules(const ast::Route& r) {
   for (const ast::Rule& rule : r.rules)
     if (rule.binding) return true;
   return false;
+}
+
+// The Scalar that ToScalar makes of a compiled annotation's bits (EmitValue).
+Scalar AnnotationScalar(const Policy& policy, const ast::Annotate& a, uint64_t bits) {
+  const TypeId type = policy.ir->type[a.value];
+  if (type == policy.types.Bool()) return Scalar{bits != 0};
+  if (type == policy.types.Int()) return Scalar{static_cast<int64_t>(bits)};
+  if (type == policy.types.Float()) return Scalar{std::bit_cast<double>(bits)};
+  return Scalar{policy.types.enum_info(type).members[bits]};
 }
 
 }  // namespace
@@ -111,6 +121,9 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   for (size_t r = 0; r < routes; ++r)
     jp->safe_defaults[r].assign(ir.program.routes[r].safe_defaults.size(), nullptr);
   jp->assertions.assign(ir.program.asserts.size(), nullptr);
+  jp->annotations.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->annotations[r].resize(ir.program.routes[r].annotations.size());
 
   auto start = std::chrono::steady_clock::now();
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -125,8 +138,12 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     return "safe" + std::to_string(r) + "_" + std::to_string(k);
   };
   auto assert_name = [](size_t a) { return "assert" + std::to_string(a); };
+  auto annotate_name = [](size_t r, size_t k, bool with_target) {
+    return (with_target ? "annotate" : "annotate_none") + std::to_string(r) + "_" +
+           std::to_string(k);
+  };
   std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
-  std::vector<std::vector<bool>> safe_ok(routes);
+  std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes);
   std::vector<bool> assert_ok(ir.program.asserts.size(), false);
   try {
     codegen::Lowerer lowerer(*policy, *context, *module);
@@ -154,6 +171,19 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         } catch (const codegen::NotLowered& e) {
           out.not_lowered.emplace_back(e.range, e.what());
           if (auto* f = module->getFunction(safe_name(r, k))) f->eraseFromParent();
+        }
+      }
+      const auto& notes = ir.program.routes[r].annotations;
+      annotate_ok[r].assign(notes.size(), false);
+      for (size_t k = 0; k < notes.size(); ++k) {
+        try {
+          lowerer.EmitValue(notes[k].value, annotate_name(r, k, true), true);
+          lowerer.EmitValue(notes[k].value, annotate_name(r, k, false), false);
+          annotate_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          for (bool t : {true, false})
+            if (auto* f = module->getFunction(annotate_name(r, k, t))) f->eraseFromParent();
         }
       }
       if (ir.program.routes[r].when == ast::kNoExpr) continue;
@@ -229,6 +259,18 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         return out;
       }
     }
+    for (size_t k = 0; k < annotate_ok[r].size(); ++k) {
+      if (!annotate_ok[r][k]) continue;
+      JitPolicy::Annotation& a = jp->annotations[r][k];
+      a.with_target = reinterpret_cast<JitPolicy::TargetCondition>(
+          s.Lookup(jp->loaded, annotate_name(r, k, true), &error));
+      a.without_target = reinterpret_cast<JitPolicy::Condition>(
+          s.Lookup(jp->loaded, annotate_name(r, k, false), &error));
+      if (!a.with_target || !a.without_target) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
     for (size_t k = 0; k < safe_ok[r].size(); ++k) {
       if (!safe_ok[r][k]) continue;
       jp->safe_defaults[r][k] =
@@ -285,7 +327,21 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                           0};
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;
-  size_t chosen = internal::SelectRoute(
+  size_t chosen = routes.size();
+  // Annotation k of the chosen route with target t (SIZE_MAX: none).
+  auto annotation = [&](const codegen::KernelCtx& kc, size_t k,
+                        size_t t) -> std::optional<std::optional<Scalar>> {
+    const JitPolicy::Annotation& a = jp.annotations[chosen][k];
+    if (!a.with_target) return std::nullopt;
+    uint64_t pv[2] = {0, 0};
+    if (t == SIZE_MAX)
+      a.without_target(&kc, pv);
+    else
+      a.with_target(&kc, t, pv);
+    if (!pv[0]) return std::optional<Scalar>();
+    return std::optional<Scalar>(AnnotationScalar(policy, routes[chosen].annotations[k], pv[1]));
+  };
+  chosen = internal::SelectRoute(
       ctx, options,
       [&](size_t i) -> std::optional<bool> {
         if (!native || !jp.conditions[i])
@@ -316,6 +372,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                                       f.score.data(),
                                       f.score_class.data(),
                                       {},
+                                      {},
                                       {}};
     if (auto* bind = jp.bindings[chosen])
       verdicts.binding = [&kctx, bind](size_t t) { return static_cast<size_t>(bind(&kctx, t)); };
@@ -331,18 +388,25 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
       safe[k](&plain, pv);
       return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
     };
+    verdicts.annotation = [&](size_t k, size_t t) { return annotation(kctx, k, t); };
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
   // Assertions read no variant either: they belong to no route.
   kctx.variant = 0;
   kctx.has_variant = 0;
-  internal::CheckAssertions(ctx, options.explain, &d,
-                            [&](size_t a, size_t t) -> std::optional<std::optional<bool>> {
-                              if (!native || !jp.assertions[a]) return std::nullopt;
-                              uint64_t pv[2] = {0, 0};
-                              jp.assertions[a](&kctx, t, pv);
-                              return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
-                            });
+  const bool compiled_route = native && jp.kernels[chosen];
+  internal::CheckAssertions(
+      ctx, options.explain, &d,
+      [&](size_t a, size_t t) -> std::optional<std::optional<bool>> {
+        if (!native || !jp.assertions[a]) return std::nullopt;
+        uint64_t pv[2] = {0, 0};
+        jp.assertions[a](&kctx, t, pv);
+        return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
+      },
+      [&](size_t k, size_t t) -> std::optional<std::optional<Scalar>> {
+        if (!compiled_route) return std::nullopt;
+        return annotation(kctx, k, t);
+      });
   return d;
 }
 

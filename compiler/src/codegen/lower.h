@@ -62,6 +62,13 @@ class Lowerer {
   // Emits `void NAME(const KernelCtx*, i64 target, uint64_t out[2])`: a
   // boolean (present, value) over one target, for assertions.
   void EmitTargetCondition(ast::ExprId cond, const std::string& name);
+  // Emits an annotation's value (bool, int, float or enum; the bits of a
+  // float) into out[2] as (present, bits): with `with_target`,
+  // `void NAME(const KernelCtx*, i64 target, uint64_t out[2])`; without,
+  // `void NAME(const KernelCtx*, uint64_t out[2])`, where every target
+  // reference is missing, as the interpreter has it for a decision with no
+  // target.
+  void EmitValue(ast::ExprId value, const std::string& name, bool with_target);
 
  private:
   friend class OpLowering;
@@ -126,6 +133,9 @@ class Lowerer {
   std::vector<std::optional<LV>> request_cache_;
   std::vector<llvm::Value*> ctx_cache_;
   std::vector<bool> assumed_;  // by request slot: see AssumedPresent
+  // Set while emitting a function for a decision without a target: target
+  // references lower to missing rather than being refused.
+  bool target_absent_ = false;
 };
 
 }  // namespace mixtral::codegen

@@ -1,7 +1,8 @@
 // Functions that the shared decision pipeline calls on single targets, so that
 // the clauses it runs after a route kernel read compiled code rather than the
-// interpreter: binding rules on named targets and assertions on the
-// decision's targets. Like the kernels, they lower without branches.
+// interpreter: binding rules on named targets, assertions on the decision's
+// targets, and annotation values. Like the kernels, they lower without
+// branches.
 #include "codegen/lower.h"
 
 namespace mixtral::codegen {
@@ -45,6 +46,48 @@ void Lowerer::EmitTargetCondition(ast::ExprId cond, const std::string& name) {
   llvm::Value* out = fn->getArg(2);
   b_.CreateStore(b_.CreateZExt(v.present, i64), out);
   b_.CreateStore(b_.CreateZExt(v.value, i64), b_.CreateConstInBoundsGEP1_64(i64, out, 1));
+  b_.CreateRetVoid();
+  EndKernel();
+}
+
+void Lowerer::EmitValue(ast::ExprId value, const std::string& name, bool with_target) {
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  const TypeId type = ir_.type[value];
+  const TypeTable& types = policy_.types;
+  // The value types whose Scalar (ToScalar) the engine can rebuild from bits.
+  if (type != types.Bool() && type != types.Int() && type != types.Float() &&
+      types.info(type).kind != TypeKind::kEnum)
+    throw NotLowered("the JIT does not lower annotations of type " + types.Name(type) + " yet",
+                     ir_.program.at(value).range);
+  llvm::Function* fn;
+  if (with_target) {
+    fn = BeginTargetFunction(llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr}, false), name);
+  } else {
+    request_cache_.clear();
+    ctx_cache_.clear();
+    fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false),
+                                llvm::Function::ExternalLinkage, name, module_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    kctx_ = fn->getArg(0);
+    target_base_ = nullptr;
+    target_absent_ = true;
+  }
+  LV v;
+  try {
+    v = Lower(value);
+  } catch (...) {
+    target_absent_ = false;
+    throw;
+  }
+  target_absent_ = false;
+  if (type == types.Float()) v = ToFloat(v);
+  llvm::Value* bits = v.rep == Rep::kBool    ? b_.CreateZExt(v.value, i64)
+                      : v.rep == Rep::kFloat ? b_.CreateBitCast(v.value, i64)
+                                             : v.value;
+  llvm::Value* out = fn->getArg(with_target ? 2 : 1);
+  b_.CreateStore(b_.CreateZExt(v.present, i64), out);
+  b_.CreateStore(bits, b_.CreateConstInBoundsGEP1_64(i64, out, 1));
   b_.CreateRetVoid();
   EndKernel();
 }

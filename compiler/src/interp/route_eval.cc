@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "mixtral/stdlib/hash.h"
 
@@ -12,11 +13,17 @@ using K = Value::Kind;
 
 // Annotations with `target` bound to the primary (ctx.target; null when
 // there is none, so target-dependent annotations are omitted).
-void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d) {
+void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d,
+                        const CompiledAnnotation& compiled) {
   d->annotations.clear();
-  for (const ast::Annotate& a : route.annotations) {
-    Value v = Eval(ctx, a.value);
-    std::optional<Scalar> s = ToScalar(*ctx.policy, ctx.ir->type[a.value], v);
+  const size_t target =
+      ctx.target ? static_cast<size_t>(ctx.target - ctx.snapshot->targets.data()) : SIZE_MAX;
+  for (size_t k = 0; k < route.annotations.size(); ++k) {
+    const ast::Annotate& a = route.annotations[k];
+    std::optional<std::optional<Scalar>> c;
+    if (compiled) c = compiled(k, target);
+    std::optional<Scalar> s =
+        c ? *c : ToScalar(*ctx.policy, ctx.ir->type[a.value], Eval(ctx, a.value));
     if (!s) continue;
     auto it = std::find_if(d->annotations.begin(), d->annotations.end(),
                            [&](const auto& kv) { return kv.first == a.key; });
@@ -483,7 +490,10 @@ class RouteRun {
     }
   }
 
-  void Annotations() { ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_); }
+  void Annotations() {
+    ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_,
+                       kernel_ ? kernel_->annotation : CompiledAnnotation{});
+  }
 
   std::vector<mixtral::Fault> route_faults_;
   const KernelVerdicts* kernel_;
@@ -572,7 +582,7 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
 }
 
 void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
-                     const CompiledAssertion& compiled) {
+                     const CompiledAssertion& compiled, const CompiledAnnotation& annotation) {
   const PolicyIR& ir = *base.ir;
   if (ir.program.asserts.empty() || d->outcome == Outcome::kRejected) return;
   std::vector<std::string> names;
@@ -618,7 +628,7 @@ void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
     if (r.name != d->route) continue;
     EvalCtx ctx = base;
     ctx.target = nullptr;
-    ComputeAnnotations(ctx, r, d);
+    ComputeAnnotations(ctx, r, d, annotation);
   }
   if (explain && d->explain) d->explain->assertions = std::move(violated);
 }

@@ -8,6 +8,11 @@
 
 namespace mixtral::internal {
 
+// A compiled annotation: the value of annotation k of the route with target i
+// (an index into the snapshot's targets, or SIZE_MAX for none); the inner
+// nullopt omits it, the outer one leaves it to the interpreter.
+using CompiledAnnotation = std::function<std::optional<std::optional<Scalar>>(size_t, size_t)>;
+
 // Per-target verdicts and scores computed by a compiled route kernel
 // (codegen/frame.h's KernelOut), used in place of interpreting the rules.
 struct KernelVerdicts {
@@ -24,6 +29,8 @@ struct KernelVerdicts {
   std::function<size_t(size_t)> binding;
   // Safe default k's `when` (nullopt = missing), or nullopt for "interpret".
   std::function<std::optional<std::optional<bool>>(size_t)> safe_default;
+  // The route's annotations, with the route's variant.
+  CompiledAnnotation annotation;
 };
 
 // Compiled assertions: assertion a over snapshot target i (nullopt =
@@ -50,7 +57,10 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);
 
 // Assertions over every target in a finished decision (contract §7).
+// `annotation` recomputes the decided route's annotations, without a target
+// or variant, for a decision that an assertion rejects.
 void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
-                     const CompiledAssertion& compiled = {});
+                     const CompiledAssertion& compiled = {},
+                     const CompiledAnnotation& annotation = {});
 
 }  // namespace mixtral::internal

@@ -12,11 +12,12 @@
 // one native loop over the targets; each route's `when`; the route's binding
 // rules as a function of one target, which the shared pipeline calls for the
 // targets it names (named fallbacks, `degrade`, safe defaults, mirrors...);
-// safe defaults' `when`; and each assertion as a function of one target. The
-// other clauses (split, spread, affinity, mirrors, cascade, ensemble,
-// annotations, charges) run on the shared pipeline that the interpreter also
-// uses; `no_fallback` makes a policy that needs any interpreted expression a
-// compile error instead, naming the constructs.
+// safe defaults' `when`; each assertion as a function of one target; and
+// annotations of type bool, int, float or enum, with and without a target.
+// The other clauses (split, spread, affinity, mirrors, cascade, ensemble,
+// string annotations, charges) run on the shared pipeline that the
+// interpreter also uses; `no_fallback` makes a policy that needs any
+// interpreted expression a compile error instead, naming the constructs.
 //
 // Compiled code is cached per session: compiling a policy whose compiled
 // parts are identical to one compiled before (the same source again, or one
