@@ -102,7 +102,16 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
     }
     case 1:
       if (per_target) {
-        int k = Pick(7);
+        int k = Pick(8);
+        if (k == 7) {
+          Use("string compare");
+          static const char* kNames[] = {"t0", "t1", "inv0", "inv1", "t9"};
+          int form = Pick(3);
+          if (form == 0) return std::string("target.name == \"") + kNames[Pick(5)] + "\"";
+          if (form == 1) return std::string("\"") + kNames[Pick(5)] + "\" != target.name";
+          return std::string("target.name ") + (Pick(2) ? "in" : "not in") + " {\"" +
+                 kNames[Pick(5)] + "\", \"" + kNames[Pick(5)] + "\"}";
+        }
         if (k == 0) return "telemetry.healthy";
         if (k == 1) {
           Use("telemetry.stale");
@@ -131,7 +140,19 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
         Use("telemetry.ejected");
         return "not telemetry.ejected";
       } else {
-        int k = Pick(4);
+        int k = Pick(5);
+        if (k == 4) {
+          // key is k0..k19 or absent; id is r<input index>.
+          Use("string compare");
+          int form = Pick(4);
+          std::string lit = "\"k" + std::to_string(Pick(20)) + "\"";
+          if (form == 0) return "request.key == " + lit;
+          if (form == 1) return lit + " != request.key";
+          if (form == 2)
+            return std::string("request.key ") + (Pick(2) ? "in" : "not in") + " [" + lit +
+                   ", \"k" + std::to_string(Pick(20)) + "\"]";
+          return "request.id == \"r" + std::to_string(Pick(10)) + "\"";
+        }
         if (k == 0) return "request.b1";
         if (k == 1) {
           Use("enum compare");
@@ -183,7 +204,7 @@ std::string Generator::Request(int index) {
   int f2 = Pick(4);
   if (f2 == 1) r << ",\"f2\":null";
   if (f2 >= 2) r << ",\"f2\":" << kF[Pick(11)];
-  if (Pick(2)) r << ",\"key\":\"k" << Pick(1000) << "\"";
+  if (Pick(2)) r << ",\"key\":\"k" << Pick(20) << "\"";
   r << "}";
   return r.str();
 }

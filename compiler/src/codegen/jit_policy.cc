@@ -17,6 +17,7 @@ JitFrame::~JitFrame() = default;
 void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapshot) {
   impl->snapshot = &snapshot;
   codegen::BuildTargetSlots(*policy.policy, snapshot, &impl->targets);
+  codegen::InternTargetNames(*policy.policy, policy.strings, snapshot, &impl->targets);
   size_t n = snapshot.targets.size();
   impl->selected.assign(n, 0);
   impl->score_class.assign(n, 0);
@@ -205,6 +206,7 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       }
     }
     jp->assumed_present = lowerer.AssumedPresent();
+    jp->strings = codegen::SortStrings(lowerer.Strings());
   } catch (const std::exception& e) {
     out.error = std::string("internal JIT error: ") + e.what();
     return out;
@@ -315,6 +317,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   // A request that lacks a required field never comes from the binder; it is
   // decided by the interpreter rather than by kernels that assume the field.
   codegen::BuildRequestSlots(policy, request, &f.request);
+  codegen::InternRequestStrings(policy, jp.strings, request, &f.request);
   const bool native = codegen::RequestSlotsComplete(f.request, jp.assumed_present);
   codegen::KernelCtx kctx{f.request.data(),
                           f.targets.data(),

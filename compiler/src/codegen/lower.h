@@ -1,5 +1,6 @@
 // Lowering the checked IR to LLVM IR. Split by node family: lower_expr.cc
 // (literals and references), lower_ops.cc (operators and calls),
+// lower_string.cc (string comparisons on interned ids),
 // lower_route.cc (route kernels and route-level conditions), lower_pipeline.cc
 // (the per-target functions that the decision pipeline calls: binding rules,
 // assertions).
@@ -69,6 +70,10 @@ class Lowerer {
   // reference is missing, as the interpreter has it for a decision with no
   // target.
   void EmitValue(ast::ExprId value, const std::string& name, bool with_target);
+  // The string literals that compiled code compares with, in id order (id =
+  // index + 1; 0 is every other string). The engine interns string request
+  // fields and target names to these ids when it builds slots.
+  const std::vector<std::string>& Strings() const { return strings_; }
 
  private:
   friend class OpLowering;
@@ -103,6 +108,11 @@ class Lowerer {
   LV LowerUnary(ast::ExprId id, const ast::Unary& u);
   LV LowerBinary(ast::ExprId id, const ast::Binary& b);
   LV LowerTernary(ast::ExprId id, const ast::Ternary& t);
+  // `==`, `!=`, `in`, `not in` over strings (lower_string.cc), or nullopt
+  // when the operands are not strings.
+  std::optional<LV> LowerStringCompare(ast::ExprId id, const ast::Binary& n);
+  LV StringRef(ast::ExprId id, ast::ExprId whole);
+  uint64_t StringId(const std::string& literal);
   LV Constant(const Value& v, TypeId type, SourceRange where);
 
   Rep RepOf(TypeId t, SourceRange where) const;
@@ -136,6 +146,7 @@ class Lowerer {
   // Set while emitting a function for a decision without a target: target
   // references lower to missing rather than being refused.
   bool target_absent_ = false;
+  std::vector<std::string> strings_;  // see Strings()
 };
 
 }  // namespace mixtral::codegen

@@ -14,6 +14,9 @@
 // targets it names (named fallbacks, `degrade`, safe defaults, mirrors...);
 // safe defaults' `when`; each assertion as a function of one target; and
 // annotations of type bool, int, float or enum, with and without a target.
+// Strings are compiled where a string request field or `target.name` is
+// compared (==, !=, in, not in) with literals: the engine interns them to
+// the literals' ids when it lays out a request or snapshot.
 // The other clauses (split, spread, affinity, mirrors, cascade, ensemble,
 // string annotations, charges) run on the shared pipeline that the
 // interpreter also uses; `no_fallback` makes a policy that needs any
