@@ -290,13 +290,15 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
-    has_split_ = !jit_only_ && Chance(15);
+    has_split_ = Chance(15);
     p << "route r" << r;
     if (routes == 2) p << (r == 0 ? " when " + BoolExpr(2, false) : " default");
     p << " {\n";
     if (has_split_) {
       Use("split");
-      p << "  split exp by request.id { canary: " << Pick(60) << "%, stable: 40% }\n";
+      // request.key is optional: without it there is no arm.
+      p << "  split exp by " << (Chance(70) ? "request.id" : "request.key")
+        << " { canary: " << Pick(60) << "%, stable: 40% }\n";
     }
     if (Chance(20)) {
       Use("candidates where");

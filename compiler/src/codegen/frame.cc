@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "interp/eval.h"
+#include "mixtral/stdlib/hash.h"
 
 namespace mixtral::codegen {
 namespace {
@@ -108,6 +109,13 @@ uint64_t Lookup(const StringIds& ids, std::string_view s) {
 }
 
 }  // namespace
+
+extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len) {
+  if (!key->present) return UINT64_MAX;
+  const Value& v = *reinterpret_cast<const Value*>(key->bits);
+  if (v.kind() != Value::Kind::kString) return UINT64_MAX;
+  return MixedBucket10k(std::string_view(salt, salt_len), v.as_string());
+}
 
 StringIds SortStrings(const std::vector<std::string>& by_id) {
   StringIds out;

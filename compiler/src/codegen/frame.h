@@ -70,6 +70,13 @@ void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>
 bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed);
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
 
+// The split bucket (contract §6: MixedBucket10k(salt, key)) of the string
+// in a boxed request slot, or UINT64_MAX when the slot holds no string.
+// Called by compiled split functions; the interpreter's SplitVariant calls
+// the same stdlib helper.
+extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len);
+inline constexpr const char* kSplitBucketSymbol = "mixtral_jit_split_bucket";
+
 // Interned strings: string literals that compiled code compares with, sorted,
 // each with its id (Lowerer::Strings). A string that is not one of them is 0,
 // so comparing ids is exact whenever one side is a literal.

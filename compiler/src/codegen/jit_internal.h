@@ -41,10 +41,12 @@ class JitPolicy {
     Condition without_target = nullptr;
   };
   std::vector<std::vector<Annotation>> annotations;  // per route, per clause
-  bool compact_eligible = false;                     // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;             // request slots: see RequestSlotsComplete
-  codegen::StringIds strings;                        // literals compared with (lower_string.cc)
-  size_t default_route = 0;                          // the `default` route, or routes.size()
+  using Split = uint64_t (*)(const codegen::KernelCtx*);
+  std::vector<Split> splits;              // per route; null without a split or when interpreted
+  bool compact_eligible = false;          // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;  // request slots: see RequestSlotsComplete
+  codegen::StringIds strings;             // literals compared with (lower_string.cc)
+  size_t default_route = 0;               // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };

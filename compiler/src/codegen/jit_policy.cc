@@ -60,7 +60,6 @@ void InterpretedClauses(const internal::PolicyIR& ir,
       out->emplace_back(where,
                         std::string(what) + " in route `" + r.name + "` runs on the interpreter");
     };
-    if (r.split) note(r.split->range, "`split`");
     if (r.spread) note(r.spread->range, "`spread`");
     if (r.affinity) note(r.affinity->range, "`affinity`");
     for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
@@ -122,6 +121,7 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   for (size_t r = 0; r < routes; ++r)
     jp->safe_defaults[r].assign(ir.program.routes[r].safe_defaults.size(), nullptr);
   jp->assertions.assign(ir.program.asserts.size(), nullptr);
+  jp->splits.assign(routes, nullptr);
   jp->annotations.resize(routes);
   for (size_t r = 0; r < routes; ++r)
     jp->annotations[r].resize(ir.program.routes[r].annotations.size());
@@ -139,11 +139,12 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     return "safe" + std::to_string(r) + "_" + std::to_string(k);
   };
   auto assert_name = [](size_t a) { return "assert" + std::to_string(a); };
+  auto split_name = [](size_t r) { return "split" + std::to_string(r); };
   auto annotate_name = [](size_t r, size_t k, bool with_target) {
     return (with_target ? "annotate" : "annotate_none") + std::to_string(r) + "_" +
            std::to_string(k);
   };
-  std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
+  std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false), split_ok(routes, false);
   std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes);
   std::vector<bool> assert_ok(ir.program.asserts.size(), false);
   try {
@@ -172,6 +173,15 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         } catch (const codegen::NotLowered& e) {
           out.not_lowered.emplace_back(e.range, e.what());
           if (auto* f = module->getFunction(safe_name(r, k))) f->eraseFromParent();
+        }
+      }
+      if (ir.program.routes[r].split) {
+        try {
+          lowerer.EmitSplit(r, split_name(r));
+          split_ok[r] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(split_name(r))) f->eraseFromParent();
         }
       }
       const auto& notes = ir.program.routes[r].annotations;
@@ -257,6 +267,14 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       jp->bindings[r] =
           reinterpret_cast<JitPolicy::Binding>(s.Lookup(jp->loaded, binding_name(r), &error));
       if (!jp->bindings[r]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    if (split_ok[r]) {
+      jp->splits[r] =
+          reinterpret_cast<JitPolicy::Split>(s.Lookup(jp->loaded, split_name(r), &error));
+      if (!jp->splits[r]) {
         out.error = "internal: " + error;
         return out;
       }
@@ -361,8 +379,15 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
     internal::EvaluateRoute(ctx, chosen, options, &d, nullptr, std::move(faults));
   } else {
     // Rules may read the variant, so the split goes first.
-    if (auto v = internal::SplitVariant(ctx, chosen)) {
-      kctx.variant = *v;
+    std::optional<uint32_t> variant;
+    if (jp.splits[chosen]) {
+      uint64_t arm = jp.splits[chosen](&kctx);
+      if (arm != UINT64_MAX) variant = static_cast<uint32_t>(arm);
+    } else {
+      variant = internal::SplitVariant(ctx, chosen);
+    }
+    if (variant) {
+      kctx.variant = *variant;
       kctx.has_variant = 1;
     }
     codegen::KernelOut kout{f.selected.data(), f.failed.data(),      f.missing.data(),
@@ -374,6 +399,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                                       f.missing.data(),
                                       f.score.data(),
                                       f.score_class.data(),
+                                      {},
                                       {},
                                       {},
                                       {}};
@@ -392,6 +418,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
       return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
     };
     verdicts.annotation = [&](size_t k, size_t t) { return annotation(kctx, k, t); };
+    if (jp.splits[chosen]) verdicts.variant = variant;
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
   // Assertions read no variant either: they belong to no route.

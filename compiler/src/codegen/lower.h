@@ -70,6 +70,10 @@ class Lowerer {
   // reference is missing, as the interpreter has it for a decision with no
   // target.
   void EmitValue(ast::ExprId value, const std::string& name, bool with_target);
+  // Emits `i64 NAME(const KernelCtx*)`: the route's split arm for this
+  // request (contract §6), or UINT64_MAX for none. The key must be a string
+  // request field; the bucket comes from mixtral_jit_split_bucket.
+  void EmitSplit(size_t route, const std::string& name);
   // The string literals that compiled code compares with, in id order (id =
   // index + 1; 0 is every other string). The engine interns string request
   // fields and target names to these ids when it builds slots.

@@ -6,6 +6,11 @@
 // with 0 for any other string. With a literal on one side, equal ids mean
 // equal strings exactly. Comparing two fields would not be exact (two other
 // strings both intern to 0), so that stays with the interpreter.
+//
+// Also `split` keyed by a string request field: the bytes go to the shared
+// hash helper (frame.h's mixtral_jit_split_bucket, which calls the stdlib's
+// MixedBucket10k as the interpreter does), registered in every policy's
+// JITDylib by Session::Load.
 #include "codegen/lower.h"
 
 namespace mixtral::codegen {
@@ -85,6 +90,40 @@ std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId id, const ast::Binary&
     found = b_.CreateOr(found, b_.CreateICmpEQ(v.value, b_.getInt64(StringId(lit->value))));
   }
   return Bool(v.present, n.op == BinOp::kIn ? found : b_.CreateNot(found));
+}
+
+void Lowerer::EmitSplit(size_t route_index, const std::string& name) {
+  const ast::Split& split = *ir_.program.routes[route_index].split;
+  const ast::ExprNode& node = ir_.program.at(split.key).node;
+  const internal::Ref& ref = ir_.ref[split.key];
+  if ((!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node)) ||
+      ref.kind != RefKind::kRequestField || ir_.type[split.key] != policy_.types.String())
+    throw NotLowered("the JIT lowers `split` keyed by a string request field only", split.range);
+  request_cache_.clear();
+  ctx_cache_.clear();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(i64, {ptr}, false),
+                                    llvm::Function::ExternalLinkage, name, module_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  kctx_ = fn->getArg(0);
+  target_base_ = nullptr;
+  llvm::Value* slot =
+      b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), static_cast<uint64_t>(ref.index));
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kSplitBucketSymbol, llvm::FunctionType::get(i64, {ptr, ptr, i64}, false));
+  llvm::Value* salt = b_.CreateGlobalString(split.salt, "salt");
+  llvm::Value* bucket = b_.CreateCall(helper, {slot, salt, b_.getInt64(split.salt.size())});
+  // The first arm whose cumulative share exceeds the bucket, as SplitVariant
+  // walks them; a missing key (UINT64_MAX) exceeds every share.
+  llvm::Value* arm = b_.getInt64(UINT64_MAX);
+  uint64_t cum = 0;
+  std::vector<uint64_t> bounds;
+  for (const ast::SplitArm& a : split.arms) bounds.push_back(cum += static_cast<uint32_t>(a.bp));
+  for (size_t i = bounds.size(); i-- > 0;)
+    arm = b_.CreateSelect(b_.CreateICmpULT(bucket, b_.getInt64(bounds[i])), b_.getInt64(i), arm);
+  b_.CreateRet(arm);
+  EndKernel();
 }
 
 }  // namespace mixtral::codegen

@@ -126,7 +126,7 @@ class RouteRun {
   }
 
   void ComputeVariant() {
-    variant_ = SplitVariant(base_, route_index_);
+    variant_ = kernel_ && kernel_->variant ? *kernel_->variant : SplitVariant(base_, route_index_);
     if (variant_) d_.variant = route_.split->arms[*variant_].name;
   }
 

@@ -31,6 +31,8 @@ struct KernelVerdicts {
   std::function<std::optional<std::optional<bool>>(size_t)> safe_default;
   // The route's annotations, with the route's variant.
   CompiledAnnotation annotation;
+  // The split arm computed by compiled code; nullopt leaves it to SplitVariant.
+  std::optional<std::optional<uint32_t>> variant;
 };
 
 // Compiled assertions: assertion a over snapshot target i (nullopt =
