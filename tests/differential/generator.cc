@@ -346,12 +346,13 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       p << "  safe default t" << Pick(static_targets_) << " when "
         << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
     }
+    if (static_targets_ && Chance(20)) {
+      // Keyed by the `id` field or by the optional key; binding rules apply.
+      Use("mirror");
+      p << "  mirror t" << Pick(static_targets_) << " sample " << Pick(101) << "%"
+        << (Chance(30) ? " by request.key" : "") << (Chance(50) ? " when request.b1" : "") << "\n";
+    }
     if (!jit_only_) {
-      if (static_targets_ && Chance(20)) {
-        Use("mirror");
-        p << "  mirror t0 sample " << Pick(101) << "%" << (Chance(50) ? " when request.b1" : "")
-          << "\n";
-      }
       if (Chance(15)) {
         Use("spread");
         p << "  spread top " << 1 + Pick(3) << " by request.id\n";

@@ -42,11 +42,12 @@ class JitPolicy {
   };
   std::vector<std::vector<Annotation>> annotations;  // per route, per clause
   using Split = uint64_t (*)(const codegen::KernelCtx*);
-  std::vector<Split> splits;              // per route; null without a split or when interpreted
-  bool compact_eligible = false;          // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;  // request slots: see RequestSlotsComplete
-  codegen::StringIds strings;             // literals compared with (lower_string.cc)
-  size_t default_route = 0;               // the `default` route, or routes.size()
+  std::vector<Split> splits;                // per route; null without a split or when interpreted
+  std::vector<std::vector<Split>> mirrors;  // per route, per clause: 1 = samples; null: interpreted
+  bool compact_eligible = false;            // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;    // request slots: see RequestSlotsComplete
+  codegen::StringIds strings;               // literals compared with (lower_string.cc)
+  size_t default_route = 0;                 // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };

@@ -62,7 +62,6 @@ void InterpretedClauses(const internal::PolicyIR& ir,
     };
     if (r.spread) note(r.spread->range, "`spread`");
     if (r.affinity) note(r.affinity->range, "`affinity`");
-    for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
     if (r.cascade) note(r.cascade->range, "`cascade`");
     if (r.ensemble) note(r.ensemble->range, "`ensemble`");
     for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
@@ -122,6 +121,9 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     jp->safe_defaults[r].assign(ir.program.routes[r].safe_defaults.size(), nullptr);
   jp->assertions.assign(ir.program.asserts.size(), nullptr);
   jp->splits.assign(routes, nullptr);
+  jp->mirrors.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->mirrors[r].assign(ir.program.routes[r].mirrors.size(), nullptr);
   jp->annotations.resize(routes);
   for (size_t r = 0; r < routes; ++r)
     jp->annotations[r].resize(ir.program.routes[r].annotations.size());
@@ -140,12 +142,15 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   };
   auto assert_name = [](size_t a) { return "assert" + std::to_string(a); };
   auto split_name = [](size_t r) { return "split" + std::to_string(r); };
+  auto mirror_name = [](size_t r, size_t k) {
+    return "mirror" + std::to_string(r) + "_" + std::to_string(k);
+  };
   auto annotate_name = [](size_t r, size_t k, bool with_target) {
     return (with_target ? "annotate" : "annotate_none") + std::to_string(r) + "_" +
            std::to_string(k);
   };
   std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false), split_ok(routes, false);
-  std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes);
+  std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes), mirror_ok(routes);
   std::vector<bool> assert_ok(ir.program.asserts.size(), false);
   try {
     codegen::Lowerer lowerer(*policy, *context, *module);
@@ -182,6 +187,17 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         } catch (const codegen::NotLowered& e) {
           out.not_lowered.emplace_back(e.range, e.what());
           if (auto* f = module->getFunction(split_name(r))) f->eraseFromParent();
+        }
+      }
+      const auto& mirrors = ir.program.routes[r].mirrors;
+      mirror_ok[r].assign(mirrors.size(), false);
+      for (size_t k = 0; k < mirrors.size(); ++k) {
+        try {
+          lowerer.EmitMirror(r, k, mirror_name(r, k));
+          mirror_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(mirror_name(r, k))) f->eraseFromParent();
         }
       }
       const auto& notes = ir.program.routes[r].annotations;
@@ -275,6 +291,15 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       jp->splits[r] =
           reinterpret_cast<JitPolicy::Split>(s.Lookup(jp->loaded, split_name(r), &error));
       if (!jp->splits[r]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    for (size_t k = 0; k < mirror_ok[r].size(); ++k) {
+      if (!mirror_ok[r][k]) continue;
+      jp->mirrors[r][k] =
+          reinterpret_cast<JitPolicy::Split>(s.Lookup(jp->loaded, mirror_name(r, k), &error));
+      if (!jp->mirrors[r][k]) {
         out.error = "internal: " + error;
         return out;
       }
@@ -402,6 +427,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                                       {},
                                       {},
                                       {},
+                                      {},
                                       {}};
     if (auto* bind = jp.bindings[chosen])
       verdicts.binding = [&kctx, bind](size_t t) { return static_cast<size_t>(bind(&kctx, t)); };
@@ -419,6 +445,11 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
     };
     verdicts.annotation = [&](size_t k, size_t t) { return annotation(kctx, k, t); };
     if (jp.splits[chosen]) verdicts.variant = variant;
+    const auto& mirrors = jp.mirrors[chosen];
+    verdicts.mirror = [&](size_t k) -> std::optional<bool> {
+      if (!mirrors[k]) return std::nullopt;
+      return mirrors[k](&kctx) != 0;
+    };
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
   // Assertions read no variant either: they belong to no route.

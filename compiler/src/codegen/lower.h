@@ -74,6 +74,10 @@ class Lowerer {
   // request (contract §6), or UINT64_MAX for none. The key must be a string
   // request field; the bucket comes from mixtral_jit_split_bucket.
   void EmitSplit(size_t route, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*)`: 1 when mirror clause k of the route
+  // samples this request (its `when` holds and the bucket of its key, a
+  // string request field or the `id` field, is under the rate), else 0.
+  void EmitMirror(size_t route, size_t k, const std::string& name);
   // The string literals that compiled code compares with, in id order (id =
   // index + 1; 0 is every other string). The engine interns string request
   // fields and target names to these ids when it builds slots.

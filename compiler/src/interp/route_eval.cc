@@ -387,24 +387,31 @@ class RouteRun {
   }
 
   void Mirrors() {
-    for (const ast::MirrorClause& m : route_.mirrors) {
-      EvalCtx ctx = WithTarget(nullptr, nullptr);
-      if (m.when != ast::kNoExpr) {
-        std::optional<bool> w = Truth(Eval(ctx, m.when));
-        if (!w || !*w) continue;
-      }
-      Value key = m.key != ast::kNoExpr ? Eval(ctx, m.key)
-                  : ir_.id_field >= 0   ? base_.request->fields[ir_.id_field]
-                                        : Value::Missing();
-      if (key.kind() != K::kString) continue;
-      if (MixedBucket10k(m.target.name, key.as_string()) >= static_cast<uint32_t>(m.rate_bp))
-        continue;
+    for (size_t k = 0; k < route_.mirrors.size(); ++k) {
+      const ast::MirrorClause& m = route_.mirrors[k];
+      std::optional<bool> compiled;
+      if (kernel_ && kernel_->mirror) compiled = kernel_->mirror(k);
+      if (compiled ? !*compiled : !Samples(m)) continue;
       bool seen = std::any_of(d_.mirrors.begin(), d_.mirrors.end(),
                               [&](const Mirror& x) { return x.target == m.target.name; });
       if (seen) continue;  // one shadow copy per target; the first clause wins
       if (const BoundTarget* t = Bind(m.target, "mirror"))
         d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
     }
+  }
+
+  // Whether a mirror clause takes a shadow copy of this request.
+  bool Samples(const ast::MirrorClause& m) const {
+    EvalCtx ctx = WithTarget(nullptr, nullptr);
+    if (m.when != ast::kNoExpr) {
+      std::optional<bool> w = Truth(Eval(ctx, m.when));
+      if (!w || !*w) return false;
+    }
+    Value key = m.key != ast::kNoExpr ? Eval(ctx, m.key)
+                : ir_.id_field >= 0   ? base_.request->fields[ir_.id_field]
+                                      : Value::Missing();
+    if (key.kind() != K::kString) return false;
+    return MixedBucket10k(m.target.name, key.as_string()) < static_cast<uint32_t>(m.rate_bp);
   }
 
   EscalationWhen When(ast::ExprId cond, int id) const {

@@ -33,6 +33,8 @@ struct KernelVerdicts {
   CompiledAnnotation annotation;
   // The split arm computed by compiled code; nullopt leaves it to SplitVariant.
   std::optional<std::optional<uint32_t>> variant;
+  // Whether mirror clause k samples this request, or nullopt: interpret.
+  std::function<std::optional<bool>(size_t)> mirror;
 };
 
 // Compiled assertions: assertion a over snapshot target i (nullopt =

@@ -17,9 +17,9 @@
 // Strings are compiled where a string request field or `target.name` is
 // compared (==, !=, in, not in) with literals: the engine interns them to
 // the literals' ids when it lays out a request or snapshot.
-// A `split` keyed by a string request field compiles to a call of the
-// shared hash helper, which the interpreter's split also uses. The other
-// clauses (other splits, spread, affinity, mirrors, cascade, ensemble,
+// A `split` or `mirror` keyed by a string request field compiles to a call
+// of the shared hash helper, which the interpreter also uses. The other
+// clauses (other splits and mirrors, spread, affinity, cascade, ensemble,
 // string annotations, charges) run on the shared pipeline that the
 // interpreter also uses; `no_fallback` makes a policy that needs any
 // interpreted expression a compile error instead, naming the constructs.
