@@ -102,7 +102,16 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
     }
     case 1:
       if (per_target) {
-        int k = Pick(7);
+        int k = Pick(8);
+        if (k == 7) {
+          Use("string compare");
+          static const char* kNames[] = {"t0", "t1", "inv0", "inv1", "t9"};
+          int form = Pick(3);
+          if (form == 0) return std::string("target.name == \"") + kNames[Pick(5)] + "\"";
+          if (form == 1) return std::string("\"") + kNames[Pick(5)] + "\" != target.name";
+          return std::string("target.name ") + (Pick(2) ? "in" : "not in") + " {\"" +
+                 kNames[Pick(5)] + "\", \"" + kNames[Pick(5)] + "\"}";
+        }
         if (k == 0) return "telemetry.healthy";
         if (k == 1) {
           Use("telemetry.stale");
@@ -131,7 +140,19 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
         Use("telemetry.ejected");
         return "not telemetry.ejected";
       } else {
-        int k = Pick(4);
+        int k = Pick(5);
+        if (k == 4) {
+          // key is k0..k19 or absent; id is r<input index>.
+          Use("string compare");
+          int form = Pick(4);
+          std::string lit = "\"k" + std::to_string(Pick(20)) + "\"";
+          if (form == 0) return "request.key == " + lit;
+          if (form == 1) return lit + " != request.key";
+          if (form == 2)
+            return std::string("request.key ") + (Pick(2) ? "in" : "not in") + " [" + lit +
+                   ", \"k" + std::to_string(Pick(20)) + "\"]";
+          return "request.id == \"r" + std::to_string(Pick(10)) + "\"";
+        }
         if (k == 0) return "request.b1";
         if (k == 1) {
           Use("enum compare");
@@ -183,7 +204,7 @@ std::string Generator::Request(int index) {
   int f2 = Pick(4);
   if (f2 == 1) r << ",\"f2\":null";
   if (f2 >= 2) r << ",\"f2\":" << kF[Pick(11)];
-  if (Pick(2)) r << ",\"key\":\"k" << Pick(1000) << "\"";
+  if (Pick(2)) r << ",\"key\":\"k" << Pick(20) << "\"";
   r << "}";
   return r.str();
 }
@@ -269,13 +290,15 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
-    has_split_ = !jit_only_ && Chance(15);
+    has_split_ = Chance(15);
     p << "route r" << r;
     if (routes == 2) p << (r == 0 ? " when " + BoolExpr(2, false) : " default");
     p << " {\n";
     if (has_split_) {
       Use("split");
-      p << "  split exp by request.id { canary: " << Pick(60) << "%, stable: 40% }\n";
+      // request.key is optional: without it there is no arm.
+      p << "  split exp by " << (Chance(70) ? "request.id" : "request.key")
+        << " { canary: " << Pick(60) << "%, stable: 40% }\n";
     }
     if (Chance(20)) {
       Use("candidates where");
@@ -284,7 +307,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     int rules = 1 + Pick(6);
     for (int i = 0; i < rules; ++i) {
       bool forbid = Chance(30);
-      bool binding = !jit_only_ && Chance(15);
+      bool binding = Chance(15);
       Use(forbid ? "forbid" : "require");
       if (binding) Use("binding");
       p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i
@@ -302,31 +325,34 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       }
       p << "\n";
     }
-    bool named_fallback = !jit_only_ && static_targets_ > 1 && Chance(15);
+    bool named_fallback = static_targets_ > 1 && Chance(15);
     if (named_fallback) {
       Use("fallback named");
-      p << "  fallback [t1, t0]\n";
+      // Inventory targets may be named too; binding rules hold for both.
+      p << "  fallback [t1" << (inventory_targets_ && Chance(50) ? ", inv0" : "") << ", t0]\n";
     } else if (Chance(70)) {
       Use("fallback N");
       p << "  fallback " << Pick(4) << "\n";
     }
+    if (Chance(25)) {
+      Use("otherwise reject");
+      p << "  otherwise reject 429 \"busy\"\n";
+    } else if (static_targets_ && Chance(20)) {
+      Use("otherwise degrade");
+      p << "  otherwise degrade t" << Pick(static_targets_) << " \"degraded\"\n";
+    }
+    if (static_targets_ && Chance(15)) {
+      Use("safe default");
+      p << "  safe default t" << Pick(static_targets_) << " when "
+        << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
+    }
+    if (static_targets_ && Chance(20)) {
+      // Keyed by the `id` field or by the optional key; binding rules apply.
+      Use("mirror");
+      p << "  mirror t" << Pick(static_targets_) << " sample " << Pick(101) << "%"
+        << (Chance(30) ? " by request.key" : "") << (Chance(50) ? " when request.b1" : "") << "\n";
+    }
     if (!jit_only_) {
-      if (Chance(25)) {
-        Use("otherwise reject");
-        p << "  otherwise reject 429 \"busy\"\n";
-      } else if (static_targets_ && Chance(20)) {
-        Use("otherwise degrade");
-        p << "  otherwise degrade t0 \"degraded\"\n";
-      }
-      if (static_targets_ && Chance(15)) {
-        Use("safe default");
-        p << "  safe default t0 when snapshot.stale \"stale\"\n";
-      }
-      if (static_targets_ && Chance(20)) {
-        Use("mirror");
-        p << "  mirror t0 sample " << Pick(101) << "%" << (Chance(50) ? " when request.b1" : "")
-          << "\n";
-      }
       if (Chance(15)) {
         Use("spread");
         p << "  spread top " << 1 + Pick(3) << " by request.id\n";
@@ -338,15 +364,24 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
         Use("ensemble");
         p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
       }
-      if (Chance(20)) {
-        Use("annotate");
-        p << "  annotate \"x-kind\": target.kind\n  annotate \"x-i\": request.i1\n";
+      if (Chance(10)) {
+        Use("annotate string");
+        p << "  annotate \"x-region\": target.region\n";
       }
+    }
+    if (Chance(25)) {
+      // Enum, int, bool and float values; target-dependent ones are omitted
+      // when the decision has no target.
+      Use("annotate");
+      p << "  annotate \"x-kind\": target.kind\n  annotate \"x-i\": request.i1\n";
+      if (Chance(50)) p << "  annotate \"x-b\": " << BoolExpr(2, true) << "\n";
+      if (Chance(50)) p << "  annotate \"x-f\": " << NumExpr(2, true, false) << "\n";
+      if (Chance(30)) p << "  annotate \"x-i\": " << NumExpr(1, false, true) << "\n";
     }
     p << "}\n";
   }
   has_split_ = false;  // `variant` belongs to a route; assertions cannot read it
-  if (!jit_only_ && Chance(15)) {
+  if (Chance(15)) {
     Use("assert");
     p << "assert a1: " << BoolExpr(2, true) << "\n";
   }

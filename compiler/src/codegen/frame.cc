@@ -1,8 +1,11 @@
 #include "codegen/frame.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "interp/eval.h"
+#include "mixtral/stdlib/hash.h"
 
 namespace mixtral::codegen {
 namespace {
@@ -94,6 +97,51 @@ void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>
     if (bt.ejected_until_ms)
       extra[kExtraEjectedUntil] = Slot{static_cast<uint64_t>(*bt.ejected_until_ms), 1};
   }
+}
+
+namespace {
+
+uint64_t Lookup(const StringIds& ids, std::string_view s) {
+  // Exact comparison, no hashing: the ids decide results.
+  auto it = std::lower_bound(ids.begin(), ids.end(), s,
+                             [](const auto& e, std::string_view k) { return e.first < k; });
+  return it != ids.end() && it->first == s ? it->second : 0;
+}
+
+}  // namespace
+
+extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len) {
+  if (!key->present) return UINT64_MAX;
+  const Value& v = *reinterpret_cast<const Value*>(key->bits);
+  if (v.kind() != Value::Kind::kString) return UINT64_MAX;
+  return MixedBucket10k(std::string_view(salt, salt_len), v.as_string());
+}
+
+StringIds SortStrings(const std::vector<std::string>& by_id) {
+  StringIds out;
+  for (size_t i = 0; i < by_id.size(); ++i) out.emplace_back(by_id[i], i + 1);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void InternRequestStrings(const Policy& p, const StringIds& ids, const BoundRequest& r,
+                          std::vector<Slot>* slots) {
+  if (ids.empty()) return;
+  const size_t n = p.request.fields.size();
+  slots->resize(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const bool str = i < r.fields.size() && r.fields[i].kind() == Value::Kind::kString;
+    (*slots)[n + i] = Slot{str ? Lookup(ids, r.fields[i].as_string()) : 0, str ? 1u : 0u};
+  }
+}
+
+void InternTargetNames(const Policy& p, const StringIds& ids, const BoundSnapshot& s,
+                       std::vector<Slot>* slots) {
+  if (ids.empty()) return;
+  const uint64_t stride = TargetStride(p);
+  const size_t extras = p.attributes.fields.size() + p.telemetry.fields.size();
+  for (size_t t = 0; t < s.targets.size(); ++t)
+    (*slots)[t * stride + extras + kExtraNameId] = Slot{Lookup(ids, s.targets[t].name), 1};
 }
 
 }  // namespace mixtral::codegen

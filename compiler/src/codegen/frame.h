@@ -53,7 +53,8 @@ struct KernelOut {
 // Target slot order: attributes, telemetry, then these extras.
 inline constexpr uint64_t kExtraAgeS = 0;
 inline constexpr uint64_t kExtraEjectedUntil = 1;
-inline constexpr uint64_t kExtras = 2;
+inline constexpr uint64_t kExtraNameId = 2;  // the target's name, interned (InternStrings)
+inline constexpr uint64_t kExtras = 3;
 
 inline uint64_t TargetStride(const Policy& p) {
   return p.attributes.fields.size() + p.telemetry.fields.size() + kExtras;
@@ -68,5 +69,25 @@ void BuildRequestSlots(const Policy& p, const BoundRequest& r, std::vector<Slot>
 // not read may be absent: the engine library leaves unread strings unboxed.
 bool RequestSlotsComplete(const std::vector<Slot>& slots, const std::vector<uint32_t>& assumed);
 void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>* out);
+
+// The split bucket (contract §6: MixedBucket10k(salt, key)) of the string
+// in a boxed request slot, or UINT64_MAX when the slot holds no string.
+// Called by compiled split functions; the interpreter's SplitVariant calls
+// the same stdlib helper.
+extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len);
+inline constexpr const char* kSplitBucketSymbol = "mixtral_jit_split_bucket";
+
+// Interned strings: string literals that compiled code compares with, sorted,
+// each with its id (Lowerer::Strings). A string that is not one of them is 0,
+// so comparing ids is exact whenever one side is a literal.
+using StringIds = std::vector<std::pair<std::string, uint64_t>>;
+StringIds SortStrings(const std::vector<std::string>& by_id);
+// Appends one slot per request field after the fields: the field's interned
+// id (0 unless it is a present string). Nothing when `ids` is empty.
+void InternRequestStrings(const Policy& p, const StringIds& ids, const BoundRequest& r,
+                          std::vector<Slot>* slots);
+// Fills each target's kExtraNameId slot.
+void InternTargetNames(const Policy& p, const StringIds& ids, const BoundSnapshot& s,
+                       std::vector<Slot>* slots);
 
 }  // namespace mixtral::codegen

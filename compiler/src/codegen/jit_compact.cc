@@ -22,6 +22,7 @@ JitRequest& JitRequest::operator=(JitRequest&&) noexcept = default;
 
 void JitRequest::Bind(const JitPolicy& policy, const BoundRequest& request) {
   codegen::BuildRequestSlots(*policy.policy, request, &impl->slots);
+  codegen::InternRequestStrings(*policy.policy, policy.strings, request, &impl->slots);
   impl->complete = codegen::RequestSlotsComplete(impl->slots, policy.assumed_present);
 }
 

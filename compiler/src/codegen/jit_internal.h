@@ -26,12 +26,28 @@ class JitPolicy {
   std::shared_ptr<const Policy> policy;
   std::shared_ptr<JitSession> session;
   codegen::Loaded loaded;
-  std::vector<Kernel> kernels;            // per route; null when interpreted
-  std::vector<Kernel> quick_kernels;      // the same without explanation (failed is 0 or 1)
-  std::vector<Condition> conditions;      // per route `when`; null when absent or interpreted
-  bool compact_eligible = false;          // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;  // request slots: see RequestSlotsComplete
-  size_t default_route = 0;               // the `default` route, or routes.size()
+  std::vector<Kernel> kernels;        // per route; null when interpreted
+  std::vector<Kernel> quick_kernels;  // the same without explanation (failed is 0 or 1)
+  std::vector<Condition> conditions;  // per route `when`; null when absent or interpreted
+  using Binding = uint64_t (*)(const codegen::KernelCtx*, uint64_t target);
+  using TargetCondition = void (*)(const codegen::KernelCtx*, uint64_t target, uint64_t*);
+  std::vector<Binding> bindings;  // per route; null without binding rules or kernel
+  std::vector<std::vector<Condition>> safe_defaults;  // per route, per clause; null: interpreted
+  std::vector<TargetCondition> assertions;            // per assertion; null: interpreted
+  // An annotation's value, with the primary target and without one (then
+  // every target reference is missing); both null when interpreted.
+  struct Annotation {
+    TargetCondition with_target = nullptr;
+    Condition without_target = nullptr;
+  };
+  std::vector<std::vector<Annotation>> annotations;  // per route, per clause
+  using Split = uint64_t (*)(const codegen::KernelCtx*);
+  std::vector<Split> splits;                // per route; null without a split or when interpreted
+  std::vector<std::vector<Split>> mirrors;  // per route, per clause: 1 = samples; null: interpreted
+  bool compact_eligible = false;            // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;    // request slots: see RequestSlotsComplete
+  codegen::StringIds strings;               // literals compared with (lower_string.cc)
+  size_t default_route = 0;                 // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };

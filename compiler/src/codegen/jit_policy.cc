@@ -1,4 +1,6 @@
+#include <bit>
 #include <chrono>
+#include <cstdint>
 
 #include "codegen/frame.h"
 #include "codegen/jit_internal.h"
@@ -15,6 +17,7 @@ JitFrame::~JitFrame() = default;
 void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapshot) {
   impl->snapshot = &snapshot;
   codegen::BuildTargetSlots(*policy.policy, snapshot, &impl->targets);
+  codegen::InternTargetNames(*policy.policy, policy.strings, snapshot, &impl->targets);
   size_t n = snapshot.targets.size();
   impl->selected.assign(n, 0);
   impl->score_class.assign(n, 0);
@@ -57,22 +60,41 @@ void InterpretedClauses(const internal::PolicyIR& ir,
       out->emplace_back(where,
                         std::string(what) + " in route `" + r.name + "` runs on the interpreter");
     };
-    for (const ast::SafeDefault& x : r.safe_defaults) note(x.range, "`safe default`");
-    if (r.split) note(r.split->range, "`split`");
     if (r.spread) note(r.spread->range, "`spread`");
     if (r.affinity) note(r.affinity->range, "`affinity`");
-    for (const ast::MirrorClause& x : r.mirrors) note(x.range, "`mirror`");
     if (r.cascade) note(r.cascade->range, "`cascade`");
-    if (r.fallback && r.fallback->is_named)
-      note(r.fallback->range, "a named `fallback` list (binding rules)");
-    if (r.otherwise.kind == ast::Otherwise::Kind::kDegrade)
-      note(r.otherwise.range, "`otherwise degrade` (binding rules)");
     if (r.ensemble) note(r.ensemble->range, "`ensemble`");
-    for (const ast::Annotate& x : r.annotations) note(x.range, "`annotate`");
     for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
   }
-  for (const ast::AssertDecl& a : ir.program.asserts)
-    out->emplace_back(a.range, "assertion `" + a.name + "` runs on the interpreter");
+}
+
+// The compact path decides routes, rules, ranking, `fallback N` and
+// `otherwise reject` only: a policy with any other clause is not eligible,
+// compiled or not.
+bool CompactHandles(const internal::PolicyIR& ir) {
+  for (const ast::Route& r : ir.program.routes) {
+    if (!r.safe_defaults.empty() || r.split || r.spread || r.affinity || !r.mirrors.empty() ||
+        r.cascade || (r.fallback && r.fallback->is_named) ||
+        r.otherwise.kind == ast::Otherwise::Kind::kDegrade || r.ensemble ||
+        !r.annotations.empty() || !r.charges.empty())
+      return false;
+  }
+  return ir.program.asserts.empty();
+}
+
+bool HasBindingRules(const ast::Route& r) {
+  for (const ast::Rule& rule : r.rules)
+    if (rule.binding) return true;
+  return false;
+}
+
+// The Scalar that ToScalar makes of a compiled annotation's bits (EmitValue).
+Scalar AnnotationScalar(const Policy& policy, const ast::Annotate& a, uint64_t bits) {
+  const TypeId type = policy.ir->type[a.value];
+  if (type == policy.types.Bool()) return Scalar{bits != 0};
+  if (type == policy.types.Int()) return Scalar{static_cast<int64_t>(bits)};
+  if (type == policy.types.Float()) return Scalar{std::bit_cast<double>(bits)};
+  return Scalar{policy.types.enum_info(type).members[bits]};
 }
 
 }  // namespace
@@ -93,6 +115,18 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   jp->kernels.assign(routes, nullptr);
   jp->quick_kernels.assign(routes, nullptr);
   jp->conditions.assign(routes, nullptr);
+  jp->bindings.assign(routes, nullptr);
+  jp->safe_defaults.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->safe_defaults[r].assign(ir.program.routes[r].safe_defaults.size(), nullptr);
+  jp->assertions.assign(ir.program.asserts.size(), nullptr);
+  jp->splits.assign(routes, nullptr);
+  jp->mirrors.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->mirrors[r].assign(ir.program.routes[r].mirrors.size(), nullptr);
+  jp->annotations.resize(routes);
+  for (size_t r = 0; r < routes; ++r)
+    jp->annotations[r].resize(ir.program.routes[r].annotations.size());
 
   auto start = std::chrono::steady_clock::now();
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -102,7 +136,22 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   auto kernel_name = [](size_t r) { return "route" + std::to_string(r); };
   auto quick_name = [](size_t r) { return "quick" + std::to_string(r); };
   auto cond_name = [](size_t r) { return "when" + std::to_string(r); };
-  std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false);
+  auto binding_name = [](size_t r) { return "binding" + std::to_string(r); };
+  auto safe_name = [](size_t r, size_t k) {
+    return "safe" + std::to_string(r) + "_" + std::to_string(k);
+  };
+  auto assert_name = [](size_t a) { return "assert" + std::to_string(a); };
+  auto split_name = [](size_t r) { return "split" + std::to_string(r); };
+  auto mirror_name = [](size_t r, size_t k) {
+    return "mirror" + std::to_string(r) + "_" + std::to_string(k);
+  };
+  auto annotate_name = [](size_t r, size_t k, bool with_target) {
+    return (with_target ? "annotate" : "annotate_none") + std::to_string(r) + "_" +
+           std::to_string(k);
+  };
+  std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false), split_ok(routes, false);
+  std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes), mirror_ok(routes);
+  std::vector<bool> assert_ok(ir.program.asserts.size(), false);
   try {
     codegen::Lowerer lowerer(*policy, *context, *module);
     for (size_t r = 0; r < routes; ++r) {
@@ -110,12 +159,59 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         lowerer.EmitRouteKernel(r, kernel_name(r));
         // Lowers the same expressions, so it cannot fail where the first did not.
         lowerer.EmitQuickKernel(r, quick_name(r));
+        // Binding rules are rules of the kernel: they lower where it did.
+        if (HasBindingRules(ir.program.routes[r])) lowerer.EmitBindingKernel(r, binding_name(r));
         kernel_ok[r] = true;
       } catch (const codegen::NotLowered& e) {
         out.not_lowered.emplace_back(e.range, e.what());
         // Drop the half-built functions so the module still verifies.
         if (auto* f = module->getFunction(kernel_name(r))) f->eraseFromParent();
         if (auto* f = module->getFunction(quick_name(r))) f->eraseFromParent();
+        if (auto* f = module->getFunction(binding_name(r))) f->eraseFromParent();
+      }
+      const auto& safe = ir.program.routes[r].safe_defaults;
+      safe_ok[r].assign(safe.size(), false);
+      for (size_t k = 0; k < safe.size(); ++k) {
+        try {
+          lowerer.EmitCondition(safe[k].when, safe_name(r, k));
+          safe_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(safe_name(r, k))) f->eraseFromParent();
+        }
+      }
+      if (ir.program.routes[r].split) {
+        try {
+          lowerer.EmitSplit(r, split_name(r));
+          split_ok[r] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(split_name(r))) f->eraseFromParent();
+        }
+      }
+      const auto& mirrors = ir.program.routes[r].mirrors;
+      mirror_ok[r].assign(mirrors.size(), false);
+      for (size_t k = 0; k < mirrors.size(); ++k) {
+        try {
+          lowerer.EmitMirror(r, k, mirror_name(r, k));
+          mirror_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          if (auto* f = module->getFunction(mirror_name(r, k))) f->eraseFromParent();
+        }
+      }
+      const auto& notes = ir.program.routes[r].annotations;
+      annotate_ok[r].assign(notes.size(), false);
+      for (size_t k = 0; k < notes.size(); ++k) {
+        try {
+          lowerer.EmitValue(notes[k].value, annotate_name(r, k, true), true);
+          lowerer.EmitValue(notes[k].value, annotate_name(r, k, false), false);
+          annotate_ok[r][k] = true;
+        } catch (const codegen::NotLowered& e) {
+          out.not_lowered.emplace_back(e.range, e.what());
+          for (bool t : {true, false})
+            if (auto* f = module->getFunction(annotate_name(r, k, t))) f->eraseFromParent();
+        }
       }
       if (ir.program.routes[r].when == ast::kNoExpr) continue;
       try {
@@ -126,7 +222,17 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         if (auto* f = module->getFunction(cond_name(r))) f->eraseFromParent();
       }
     }
+    for (size_t a = 0; a < ir.program.asserts.size(); ++a) {
+      try {
+        lowerer.EmitTargetCondition(ir.program.asserts[a].cond, assert_name(a));
+        assert_ok[a] = true;
+      } catch (const codegen::NotLowered& e) {
+        out.not_lowered.emplace_back(e.range, e.what());
+        if (auto* f = module->getFunction(assert_name(a))) f->eraseFromParent();
+      }
+    }
     jp->assumed_present = lowerer.AssumedPresent();
+    jp->strings = codegen::SortStrings(lowerer.Strings());
   } catch (const std::exception& e) {
     out.error = std::string("internal JIT error: ") + e.what();
     return out;
@@ -173,13 +279,68 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
       out.error = "internal: " + error;
       return out;
     }
+    if (kernel_ok[r] && HasBindingRules(ir.program.routes[r])) {
+      jp->bindings[r] =
+          reinterpret_cast<JitPolicy::Binding>(s.Lookup(jp->loaded, binding_name(r), &error));
+      if (!jp->bindings[r]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    if (split_ok[r]) {
+      jp->splits[r] =
+          reinterpret_cast<JitPolicy::Split>(s.Lookup(jp->loaded, split_name(r), &error));
+      if (!jp->splits[r]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    for (size_t k = 0; k < mirror_ok[r].size(); ++k) {
+      if (!mirror_ok[r][k]) continue;
+      jp->mirrors[r][k] =
+          reinterpret_cast<JitPolicy::Split>(s.Lookup(jp->loaded, mirror_name(r, k), &error));
+      if (!jp->mirrors[r][k]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    for (size_t k = 0; k < annotate_ok[r].size(); ++k) {
+      if (!annotate_ok[r][k]) continue;
+      JitPolicy::Annotation& a = jp->annotations[r][k];
+      a.with_target = reinterpret_cast<JitPolicy::TargetCondition>(
+          s.Lookup(jp->loaded, annotate_name(r, k, true), &error));
+      a.without_target = reinterpret_cast<JitPolicy::Condition>(
+          s.Lookup(jp->loaded, annotate_name(r, k, false), &error));
+      if (!a.with_target || !a.without_target) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+    for (size_t k = 0; k < safe_ok[r].size(); ++k) {
+      if (!safe_ok[r][k]) continue;
+      jp->safe_defaults[r][k] =
+          reinterpret_cast<JitPolicy::Condition>(s.Lookup(jp->loaded, safe_name(r, k), &error));
+      if (!jp->safe_defaults[r][k]) {
+        out.error = "internal: " + error;
+        return out;
+      }
+    }
+  }
+  for (size_t a = 0; a < assert_ok.size(); ++a) {
+    if (!assert_ok[a]) continue;
+    jp->assertions[a] =
+        reinterpret_cast<JitPolicy::TargetCondition>(s.Lookup(jp->loaded, assert_name(a), &error));
+    if (!jp->assertions[a]) {
+      out.error = "internal: " + error;
+      return out;
+    }
   }
   out.link_ms = MsSince(start);
   // The compact path needs every clause compiled (see JitCompactEligible).
   jp->default_route = routes;
   for (size_t r = 0; r < routes; ++r)
     if (ir.program.routes[r].is_default && jp->default_route == routes) jp->default_route = r;
-  jp->compact_eligible = out.not_lowered.empty();
+  jp->compact_eligible = out.not_lowered.empty() && CompactHandles(ir);
   for (size_t r = 0; r < routes; ++r) {
     const auto& fb = ir.program.routes[r].fallback;
     if (!jp->kernels[r] || (fb && fb->count > 8)) jp->compact_eligible = false;
@@ -199,6 +360,7 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   // A request that lacks a required field never comes from the binder; it is
   // decided by the interpreter rather than by kernels that assume the field.
   codegen::BuildRequestSlots(policy, request, &f.request);
+  codegen::InternRequestStrings(policy, jp.strings, request, &f.request);
   const bool native = codegen::RequestSlotsComplete(f.request, jp.assumed_present);
   codegen::KernelCtx kctx{f.request.data(),
                           f.targets.data(),
@@ -211,7 +373,21 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                           0};
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;
-  size_t chosen = internal::SelectRoute(
+  size_t chosen = routes.size();
+  // Annotation k of the chosen route with target t (SIZE_MAX: none).
+  auto annotation = [&](const codegen::KernelCtx& kc, size_t k,
+                        size_t t) -> std::optional<std::optional<Scalar>> {
+    const JitPolicy::Annotation& a = jp.annotations[chosen][k];
+    if (!a.with_target) return std::nullopt;
+    uint64_t pv[2] = {0, 0};
+    if (t == SIZE_MAX)
+      a.without_target(&kc, pv);
+    else
+      a.with_target(&kc, t, pv);
+    if (!pv[0]) return std::optional<Scalar>();
+    return std::optional<Scalar>(AnnotationScalar(policy, routes[chosen].annotations[k], pv[1]));
+  };
+  chosen = internal::SelectRoute(
       ctx, options,
       [&](size_t i) -> std::optional<bool> {
         if (!native || !jp.conditions[i])
@@ -228,19 +404,73 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
     internal::EvaluateRoute(ctx, chosen, options, &d, nullptr, std::move(faults));
   } else {
     // Rules may read the variant, so the split goes first.
-    if (auto v = internal::SplitVariant(ctx, chosen)) {
-      kctx.variant = *v;
+    std::optional<uint32_t> variant;
+    // With audit hooks the interpreted split records (or, in replay, takes)
+    // the bucket of a masked key.
+    const bool native_split = jp.splits[chosen] && !ctx.hooks;
+    if (native_split) {
+      uint64_t arm = jp.splits[chosen](&kctx);
+      if (arm != UINT64_MAX) variant = static_cast<uint32_t>(arm);
+    } else {
+      variant = internal::SplitVariant(ctx, chosen);
+    }
+    if (variant) {
+      kctx.variant = *variant;
       kctx.has_variant = 1;
     }
     codegen::KernelOut kout{f.selected.data(), f.failed.data(),      f.missing.data(),
                             f.score.data(),    f.score_class.data(), f.survivors.data()};
     const bool full = options.explain || options.trace;
     (full ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, full ? 1 : 0);
-    internal::KernelVerdicts verdicts{f.selected.data(), f.failed.data(), f.missing.data(),
-                                      f.score.data(), f.score_class.data()};
+    internal::KernelVerdicts verdicts{f.selected.data(),
+                                      f.failed.data(),
+                                      f.missing.data(),
+                                      f.score.data(),
+                                      f.score_class.data(),
+                                      {},
+                                      {},
+                                      {},
+                                      {},
+                                      {}};
+    if (auto* bind = jp.bindings[chosen])
+      verdicts.binding = [&kctx, bind](size_t t) { return static_cast<size_t>(bind(&kctx, t)); };
+    // Safe defaults are decided before the split (route_eval.cc's Run), so
+    // their conditions see no variant.
+    codegen::KernelCtx plain = kctx;
+    plain.variant = 0;
+    plain.has_variant = 0;
+    const auto& safe = jp.safe_defaults[chosen];
+    verdicts.safe_default = [&](size_t k) -> std::optional<std::optional<bool>> {
+      if (!safe[k]) return std::nullopt;
+      uint64_t pv[2] = {0, 0};
+      safe[k](&plain, pv);
+      return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
+    };
+    verdicts.annotation = [&](size_t k, size_t t) { return annotation(kctx, k, t); };
+    if (native_split) verdicts.variant = variant;
+    const auto& mirrors = jp.mirrors[chosen];
+    verdicts.mirror = [&](size_t k) -> std::optional<bool> {
+      if (!mirrors[k]) return std::nullopt;
+      return mirrors[k](&kctx) != 0;
+    };
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
-  internal::CheckAssertions(ctx, options.explain, &d);
+  // Assertions read no variant either: they belong to no route.
+  kctx.variant = 0;
+  kctx.has_variant = 0;
+  const bool compiled_route = native && jp.kernels[chosen];
+  internal::CheckAssertions(
+      ctx, options.explain, &d,
+      [&](size_t a, size_t t) -> std::optional<std::optional<bool>> {
+        if (!native || !jp.assertions[a]) return std::nullopt;
+        uint64_t pv[2] = {0, 0};
+        jp.assertions[a](&kctx, t, pv);
+        return pv[0] ? std::optional<bool>(pv[1] != 0) : std::nullopt;
+      },
+      [&](size_t k, size_t t) -> std::optional<std::optional<Scalar>> {
+        if (!compiled_route) return std::nullopt;
+        return annotation(kctx, k, t);
+      });
   return d;
 }
 

@@ -1,6 +1,9 @@
 // Lowering the checked IR to LLVM IR. Split by node family: lower_expr.cc
 // (literals and references), lower_ops.cc (operators and calls),
-// lower_route.cc (route kernels and route-level conditions).
+// lower_string.cc (string comparisons on interned ids),
+// lower_route.cc (route kernels and route-level conditions), lower_pipeline.cc
+// (the per-target functions that the decision pipeline calls: binding rules,
+// assertions).
 //
 // Every value is a pair (present, value): "missing" is present = false, and
 // the operators implement contract §4's three-valued logic on those pairs
@@ -52,6 +55,33 @@ class Lowerer {
   // Emits `void NAME(const KernelCtx*, uint64_t out[2])`: a route-level
   // boolean (present, value), for `when` conditions.
   void EmitCondition(ast::ExprId cond, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*, i64 target)`: the route's binding rules
+  // on one target, in order, for the targets a route names (fallbacks,
+  // `degrade`, mirrors...; contract §7). Returns 0 when every one holds, else
+  // 1 + the index in route.rules of the first that does not (missing fails).
+  void EmitBindingKernel(size_t route, const std::string& name);
+  // Emits `void NAME(const KernelCtx*, i64 target, uint64_t out[2])`: a
+  // boolean (present, value) over one target, for assertions.
+  void EmitTargetCondition(ast::ExprId cond, const std::string& name);
+  // Emits an annotation's value (bool, int, float or enum; the bits of a
+  // float) into out[2] as (present, bits): with `with_target`,
+  // `void NAME(const KernelCtx*, i64 target, uint64_t out[2])`; without,
+  // `void NAME(const KernelCtx*, uint64_t out[2])`, where every target
+  // reference is missing, as the interpreter has it for a decision with no
+  // target.
+  void EmitValue(ast::ExprId value, const std::string& name, bool with_target);
+  // Emits `i64 NAME(const KernelCtx*)`: the route's split arm for this
+  // request (contract §6), or UINT64_MAX for none. The key must be a string
+  // request field; the bucket comes from mixtral_jit_split_bucket.
+  void EmitSplit(size_t route, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*)`: 1 when mirror clause k of the route
+  // samples this request (its `when` holds and the bucket of its key, a
+  // string request field or the `id` field, is under the rate), else 0.
+  void EmitMirror(size_t route, size_t k, const std::string& name);
+  // The string literals that compiled code compares with, in id order (id =
+  // index + 1; 0 is every other string). The engine interns string request
+  // fields and target names to these ids when it builds slots.
+  const std::vector<std::string>& Strings() const { return strings_; }
 
  private:
   friend class OpLowering;
@@ -76,6 +106,9 @@ class Lowerer {
   // score_class[i], then branches to the latch.
   void EmitScore(size_t route, const KernelFrame& k);
   void EndKernel();
+  // Starts a function whose first argument is the KernelCtx and whose second
+  // is a target index, and points target_base_ at that target's slots.
+  llvm::Function* BeginTargetFunction(llvm::FunctionType* type, const std::string& name);
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
@@ -83,6 +116,11 @@ class Lowerer {
   LV LowerUnary(ast::ExprId id, const ast::Unary& u);
   LV LowerBinary(ast::ExprId id, const ast::Binary& b);
   LV LowerTernary(ast::ExprId id, const ast::Ternary& t);
+  // `==`, `!=`, `in`, `not in` over strings (lower_string.cc), or nullopt
+  // when the operands are not strings.
+  std::optional<LV> LowerStringCompare(ast::ExprId id, const ast::Binary& n);
+  LV StringRef(ast::ExprId id, ast::ExprId whole);
+  uint64_t StringId(const std::string& literal);
   LV Constant(const Value& v, TypeId type, SourceRange where);
 
   Rep RepOf(TypeId t, SourceRange where) const;
@@ -113,6 +151,10 @@ class Lowerer {
   std::vector<std::optional<LV>> request_cache_;
   std::vector<llvm::Value*> ctx_cache_;
   std::vector<bool> assumed_;  // by request slot: see AssumedPresent
+  // Set while emitting a function for a decision without a target: target
+  // references lower to missing rather than being refused.
+  bool target_absent_ = false;
+  std::vector<std::string> strings_;  // see Strings()
 };
 
 }  // namespace mixtral::codegen

@@ -138,6 +138,27 @@ LV Lowerer::LowerRef(ast::ExprId id) {
   auto need_target = [&] {
     if (!target_base_) Unsupported(id, "a target field outside a per-target rule");
   };
+  if (!target_base_ && target_absent_) {
+    // No target: every target reference is missing (expr_eval.cc's Reference).
+    auto absent = [&](Rep rep) {
+      llvm::Value* zero = rep == Rep::kBool    ? static_cast<llvm::Value*>(b_.getFalse())
+                          : rep == Rep::kFloat ? llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)
+                                               : b_.getInt64(0);
+      return LV{b_.getFalse(), zero, rep};
+    };
+    switch (ref.kind) {
+      case RefKind::kAttribute:
+      case RefKind::kTelemetry:
+        return absent(RepOf(type, where));
+      case RefKind::kTelemetryAge:
+        return absent(Rep::kFloat);
+      case RefKind::kTelemetryStale:
+      case RefKind::kTelemetryEjected:
+        return absent(Rep::kBool);
+      default:
+        break;
+    }
+  }
   switch (ref.kind) {
     case RefKind::kRequestField: {
       if (!policy_.request.fields[ref.index].optional) assumed_[ref.index] = true;

@@ -30,6 +30,7 @@ LV Lowerer::LowerTernary(ast::ExprId id, const ast::Ternary& t) {
 
 LV Lowerer::LowerBinary(ast::ExprId id, const ast::Binary& n) {
   using ast::BinOp;
+  if (std::optional<LV> s = LowerStringCompare(id, n)) return *s;
   LV a = Lower(n.lhs), bv = Lower(n.rhs);
   llvm::Value* both = b_.CreateAnd(a.present, bv.present);
   switch (n.op) {

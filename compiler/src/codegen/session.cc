@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "codegen/frame.h"
+
 namespace mixtral::codegen {
 namespace {
 
@@ -144,6 +146,17 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   auto jd = jit_->createJITDylib(name);
   if (!jd) {
     *error = ErrorText(jd.takeError());
+    return Loaded();
+  }
+  // The helpers that compiled code calls (frame.h), by absolute address:
+  // resolved at link time, so cached objects stay position independent.
+  llvm::orc::SymbolMap helpers;
+  helpers[jit_->mangleAndIntern(kSplitBucketSymbol)] =
+      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_split_bucket),
+                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
+    *error = ErrorText(std::move(err));
+    llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));
     return Loaded();
   }
   Loaded loaded{&*jd, jd->createResourceTracker()};

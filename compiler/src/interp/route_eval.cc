@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "mixtral/stdlib/hash.h"
 
@@ -18,11 +19,17 @@ std::optional<double> AsNumber(const Value& v) {
 
 // Annotations with `target` bound to the primary (ctx.target; null when
 // there is none, so target-dependent annotations are omitted).
-void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d) {
+void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d,
+                        const CompiledAnnotation& compiled) {
   d->annotations.clear();
-  for (const ast::Annotate& a : route.annotations) {
-    Value v = Eval(ctx, a.value);
-    std::optional<Scalar> s = ToScalar(*ctx.policy, ctx.ir->type[a.value], v);
+  const size_t target =
+      ctx.target ? static_cast<size_t>(ctx.target - ctx.snapshot->targets.data()) : SIZE_MAX;
+  for (size_t k = 0; k < route.annotations.size(); ++k) {
+    const ast::Annotate& a = route.annotations[k];
+    std::optional<std::optional<Scalar>> c;
+    if (compiled) c = compiled(k, target);
+    std::optional<Scalar> s =
+        c ? *c : ToScalar(*ctx.policy, ctx.ir->type[a.value], Eval(ctx, a.value));
     if (!s) continue;
     auto it = std::find_if(d->annotations.begin(), d->annotations.end(),
                            [&](const auto& kv) { return kv.first == a.key; });
@@ -148,7 +155,13 @@ class RouteRun {
   SafeTarget SafeDefault() {
     for (const ast::SafeDefault& sd : route_.safe_defaults) {
       std::vector<std::string> missing;
-      std::optional<bool> v = Truth(Eval(WithTarget(nullptr, &missing), sd.when));
+      size_t k = &sd - route_.safe_defaults.data();
+      std::optional<std::optional<bool>> compiled;
+      if (kernel_ && kernel_->safe_default) compiled = kernel_->safe_default(k);
+      std::optional<bool> v =
+          compiled ? *compiled : Truth(Eval(WithTarget(nullptr, &missing), sd.when));
+      // Which inputs were missing is only worked out for the explanation.
+      if (compiled && !v && d_.explain) (void)Eval(WithTarget(nullptr, &missing), sd.when);
       if (!v) Fault("", "safe_default", missing);
       // A breaker that cannot tell whether telemetry is usable trips: fail safe.
       if (!v || *v) return SafeTarget{true, sd.target, sd.reason};
@@ -157,7 +170,7 @@ class RouteRun {
   }
 
   void ComputeVariant() {
-    variant_ = SplitVariant(base_, route_index_);
+    variant_ = kernel_ && kernel_->variant ? *kernel_->variant : SplitVariant(base_, route_index_);
     if (variant_) d_.variant = route_.split->arms[*variant_].name;
   }
 
@@ -350,6 +363,13 @@ class RouteRun {
       if (d_.explain) d_.explain->dropped.push_back(Dropped{ref.name, role, "unknown_target"});
       return nullptr;
     }
+    if (kernel_ && kernel_->binding) {
+      size_t failed = kernel_->binding(static_cast<size_t>(t - targets().data()));
+      if (failed == 0) return t;
+      if (d_.explain)
+        d_.explain->dropped.push_back(Dropped{ref.name, role, route_.rules[failed - 1].name});
+      return nullptr;
+    }
     for (const ast::Rule& rule : route_.rules) {
       if (!rule.binding) continue;
       std::optional<bool> v = Truth(Eval(WithTarget(t, nullptr), rule.cond));
@@ -411,21 +431,31 @@ class RouteRun {
   }
 
   void Mirrors() {
-    for (const ast::MirrorClause& m : route_.mirrors) {
-      EvalCtx ctx = WithTarget(nullptr, nullptr);
-      if (m.when != ast::kNoExpr) {
-        std::optional<bool> w = Truth(Eval(ctx, m.when));
-        if (!w || !*w) continue;
-      }
-      std::optional<uint32_t> bucket =
-          KeyBucket(ctx, "mirror:" + m.target.name, m.key, m.target.name);
-      if (!bucket || *bucket >= static_cast<uint32_t>(m.rate_bp)) continue;
+    for (size_t k = 0; k < route_.mirrors.size(); ++k) {
+      const ast::MirrorClause& m = route_.mirrors[k];
+      // Audit hooks record (and replay substitutes) the buckets of masked
+      // keys, which only the interpreted path does.
+      std::optional<bool> compiled;
+      if (kernel_ && kernel_->mirror && !base_.hooks) compiled = kernel_->mirror(k);
+      if (compiled ? !*compiled : !Samples(m)) continue;
       bool seen = std::any_of(d_.mirrors.begin(), d_.mirrors.end(),
                               [&](const Mirror& x) { return x.target == m.target.name; });
       if (seen) continue;  // one shadow copy per target; the first clause wins
       if (const BoundTarget* t = Bind(m.target, "mirror"))
         d_.mirrors.push_back(Mirror{t->name, m.rate_bp});
     }
+  }
+
+  // Whether a mirror clause takes a shadow copy of this request.
+  bool Samples(const ast::MirrorClause& m) const {
+    EvalCtx ctx = WithTarget(nullptr, nullptr);
+    if (m.when != ast::kNoExpr) {
+      std::optional<bool> w = Truth(Eval(ctx, m.when));
+      if (!w || !*w) return false;
+    }
+    std::optional<uint32_t> bucket =
+        KeyBucket(ctx, "mirror:" + m.target.name, m.key, m.target.name);
+    return bucket && *bucket < static_cast<uint32_t>(m.rate_bp);
   }
 
   EscalationWhen When(ast::ExprId cond, int id) const {
@@ -502,7 +532,10 @@ class RouteRun {
       d_.charges.push_back(std::move(c.charge));
   }
 
-  void Annotations() { ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_); }
+  void Annotations() {
+    ComputeAnnotations(WithTarget(primary_, nullptr), route_, &d_,
+                       kernel_ ? kernel_->annotation : CompiledAnnotation{});
+  }
 
   std::vector<mixtral::Fault> route_faults_;
   const KernelVerdicts* kernel_;
@@ -619,7 +652,8 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
   return fallback;
 }
 
-void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
+void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
+                     const CompiledAssertion& compiled, const CompiledAnnotation& annotation) {
   const PolicyIR& ir = *base.ir;
   if (ir.program.asserts.empty() || d->outcome == Outcome::kRejected) return;
   std::vector<std::string> names;
@@ -630,15 +664,18 @@ void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
   if (d->ensemble)
     for (const std::string& m : d->ensemble->members) names.push_back(m);
   std::vector<std::string> violated;
-  for (const ast::AssertDecl& a : ir.program.asserts) {
+  for (size_t ai = 0; ai < ir.program.asserts.size(); ++ai) {
+    const ast::AssertDecl& a = ir.program.asserts[ai];
     bool ok = true;
     for (const std::string& name : names) {
       const BoundTarget* t = nullptr;
       for (const BoundTarget& bt : base.snapshot->targets)
         if (bt.name == name) t = &bt;
+      std::optional<std::optional<bool>> c;
+      if (t && compiled) c = compiled(ai, static_cast<size_t>(t - base.snapshot->targets.data()));
       EvalCtx ctx = base;
       ctx.target = t;
-      std::optional<bool> v = Truth(Eval(ctx, a.cond));
+      std::optional<bool> v = c ? *c : Truth(Eval(ctx, a.cond));
       if (!v || !*v) {
         ok = false;
         break;
@@ -662,7 +699,7 @@ void CheckAssertions(const EvalCtx& base, bool explain, Decision* d) {
     if (r.name != d->route) continue;
     EvalCtx ctx = base;
     ctx.target = nullptr;
-    ComputeAnnotations(ctx, r, d);
+    ComputeAnnotations(ctx, r, d, annotation);
   }
   if (explain && d->explain) d->explain->assertions = std::move(violated);
 }

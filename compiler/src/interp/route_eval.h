@@ -8,6 +8,11 @@
 
 namespace mixtral::internal {
 
+// A compiled annotation: the value of annotation k of the route with target i
+// (an index into the snapshot's targets, or SIZE_MAX for none); the inner
+// nullopt omits it, the outer one leaves it to the interpreter.
+using CompiledAnnotation = std::function<std::optional<std::optional<Scalar>>(size_t, size_t)>;
+
 // Per-target verdicts and scores computed by a compiled route kernel
 // (codegen/frame.h's KernelOut), used in place of interpreting the rules.
 struct KernelVerdicts {
@@ -16,7 +21,25 @@ struct KernelVerdicts {
   const uint64_t* missing;
   const double* score;
   const uint8_t* score_class;
+  // Compiled forms of the clauses that the pipeline evaluates after ranking;
+  // an empty function leaves that clause to the interpreter.
+  // The route's binding rules on target i (an index into the snapshot's
+  // targets): 0 when all hold, else 1 + the index in route.rules of the first
+  // that does not.
+  std::function<size_t(size_t)> binding;
+  // Safe default k's `when` (nullopt = missing), or nullopt for "interpret".
+  std::function<std::optional<std::optional<bool>>(size_t)> safe_default;
+  // The route's annotations, with the route's variant.
+  CompiledAnnotation annotation;
+  // The split arm computed by compiled code; nullopt leaves it to SplitVariant.
+  std::optional<std::optional<uint32_t>> variant;
+  // Whether mirror clause k samples this request, or nullopt: interpret.
+  std::function<std::optional<bool>(size_t)> mirror;
 };
+
+// Compiled assertions: assertion a over snapshot target i (nullopt =
+// missing), or nullopt for "interpret".
+using CompiledAssertion = std::function<std::optional<std::optional<bool>>(size_t, size_t)>;
 
 // `route_faults`: missing `when` conditions met while choosing the route;
 // they open explain.faults.
@@ -50,6 +73,10 @@ std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route);
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);
 
 // Assertions over every target in a finished decision (contract §7).
-void CheckAssertions(const EvalCtx& base, bool explain, Decision* d);
+// `annotation` recomputes the decided route's annotations, without a target
+// or variant, for a decision that an assertion rejects.
+void CheckAssertions(const EvalCtx& base, bool explain, Decision* d,
+                     const CompiledAssertion& compiled = {},
+                     const CompiledAnnotation& annotation = {});
 
 }  // namespace mixtral::internal

@@ -9,11 +9,20 @@
 //   mixtral::Decision d = mixtral::EvaluateJit(*jr.policy, frame, request, now_ms, {});
 //
 // What is compiled: each route's selectors, rules, objectives and weights, as
-// one native loop over the targets, and each route's `when`. The other clauses
-// (split, mirrors, cascade, ensemble, annotations, charges, safe defaults,
-// assertions) run on the shared pipeline that the interpreter also uses;
-// `no_fallback` makes a policy that needs any interpreted expression a compile
-// error instead, naming the constructs.
+// one native loop over the targets; each route's `when`; the route's binding
+// rules as a function of one target, which the shared pipeline calls for the
+// targets it names (named fallbacks, `degrade`, safe defaults, mirrors...);
+// safe defaults' `when`; each assertion as a function of one target; and
+// annotations of type bool, int, float or enum, with and without a target.
+// Strings are compiled where a string request field or `target.name` is
+// compared (==, !=, in, not in) with literals: the engine interns them to
+// the literals' ids when it lays out a request or snapshot.
+// A `split` or `mirror` keyed by a string request field compiles to a call
+// of the shared hash helper, which the interpreter also uses. The other
+// clauses (other splits and mirrors, spread, affinity, cascade, ensemble,
+// string annotations, charges) run on the shared pipeline that the
+// interpreter also uses; `no_fallback` makes a policy that needs any
+// interpreted expression a compile error instead, naming the constructs.
 //
 // Compiled code is cached per session: compiling a policy whose compiled
 // parts are identical to one compiled before (the same source again, or one

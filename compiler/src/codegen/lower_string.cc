@@ -1,0 +1,173 @@
+// String comparisons: `==` and `!=` between a string request field or
+// `target.name` and a literal, and `in`/`not in` a literal collection of
+// strings. Compiled code never sees string bytes: every literal compared with
+// gets an id (StringId), and the engine interns the field or name to the same
+// ids when it builds slots (frame.h's InternRequestStrings, InternTargetNames),
+// with 0 for any other string. With a literal on one side, equal ids mean
+// equal strings exactly. Comparing two fields would not be exact (two other
+// strings both intern to 0), so that stays with the interpreter.
+//
+// Also `split` and `mirror` keyed by a string request field: the bytes go to the shared
+// hash helper (frame.h's mixtral_jit_split_bucket, which calls the stdlib's
+// MixedBucket10k as the interpreter does), registered in every policy's
+// JITDylib by Session::Load.
+#include "codegen/lower.h"
+
+namespace mixtral::codegen {
+
+using internal::RefKind;
+
+uint64_t Lowerer::StringId(const std::string& literal) {
+  for (size_t i = 0; i < strings_.size(); ++i)
+    if (strings_[i] == literal) return i + 1;
+  strings_.push_back(literal);
+  return strings_.size();
+}
+
+LV Lowerer::StringRef(ast::ExprId id, ast::ExprId whole) {
+  const ast::ExprNode& node = ir_.program.at(id).node;
+  if (!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node))
+    Unsupported(whole, "a string comparison other than a field or `target.name` with a literal");
+  const internal::Ref& ref = ir_.ref[id];
+  const size_t fields = policy_.request.fields.size();
+  if (ref.kind == RefKind::kRequestField) {
+    // The field's own slot says whether it is present; the one after the
+    // fields holds its id.
+    llvm::Value* request = CtxField(0, b_.getPtrTy());
+    LV field = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, request, ref.index), Rep::kInt);
+    if (!policy_.request.fields[ref.index].optional) {
+      assumed_[ref.index] = true;
+      field.present = True();
+    }
+    LV interned =
+        LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, request, fields + ref.index), Rep::kInt);
+    return LV{field.present, interned.value, Rep::kInt};
+  }
+  if (ref.kind == RefKind::kTargetName) {
+    if (!target_base_) {
+      if (target_absent_) return LV{b_.getFalse(), b_.getInt64(0), Rep::kInt};
+      Unsupported(whole, "`target.name` outside a per-target rule");
+    }
+    const uint64_t extras = policy_.attributes.fields.size() + policy_.telemetry.fields.size();
+    LV name = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraNameId),
+                       Rep::kInt);
+    return LV{True(), name.value, Rep::kInt};
+  }
+  Unsupported(whole, "a string comparison other than a field or `target.name` with a literal");
+}
+
+std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId id, const ast::Binary& n) {
+  using ast::BinOp;
+  const TypeId str = policy_.types.String();
+  auto literal = [&](ast::ExprId e) -> const ast::StringLit* {
+    return std::get_if<ast::StringLit>(&ir_.program.at(e).node);
+  };
+  if (n.op == BinOp::kEq || n.op == BinOp::kNe) {
+    if (ir_.type[n.lhs] != str && ir_.type[n.rhs] != str) return std::nullopt;
+    const ast::StringLit* lit = literal(n.rhs);
+    ast::ExprId other = n.lhs;
+    if (!lit) {
+      lit = literal(n.lhs);
+      other = n.rhs;
+    }
+    if (!lit) Unsupported(id, "a comparison of two strings that are not literals");
+    LV v = StringRef(other, id);
+    llvm::Value* eq = b_.CreateICmpEQ(v.value, b_.getInt64(StringId(lit->value)));
+    return Bool(v.present, n.op == BinOp::kEq ? eq : b_.CreateNot(eq));
+  }
+  if (n.op != BinOp::kIn && n.op != BinOp::kNotIn) return std::nullopt;
+  if (ir_.type[n.lhs] != str) return std::nullopt;
+  const ast::ExprNode& coll = ir_.program.at(n.rhs).node;
+  const std::vector<ast::ExprId>* items = nullptr;
+  if (const auto* set = std::get_if<ast::SetLit>(&coll)) items = &set->items;
+  if (const auto* list = std::get_if<ast::ListLit>(&coll)) items = &list->items;
+  if (!items) Unsupported(id, "`in` a string collection that is not a literal");
+  LV v = StringRef(n.lhs, id);
+  llvm::Value* found = b_.getFalse();
+  for (ast::ExprId item : *items) {
+    const ast::StringLit* lit = literal(item);
+    if (!lit) Unsupported(id, "`in` a string collection with an element that is not a literal");
+    found = b_.CreateOr(found, b_.CreateICmpEQ(v.value, b_.getInt64(StringId(lit->value))));
+  }
+  return Bool(v.present, n.op == BinOp::kIn ? found : b_.CreateNot(found));
+}
+
+void Lowerer::EmitSplit(size_t route_index, const std::string& name) {
+  const ast::Split& split = *ir_.program.routes[route_index].split;
+  const ast::ExprNode& node = ir_.program.at(split.key).node;
+  const internal::Ref& ref = ir_.ref[split.key];
+  if ((!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node)) ||
+      ref.kind != RefKind::kRequestField || ir_.type[split.key] != policy_.types.String())
+    throw NotLowered("the JIT lowers `split` keyed by a string request field only", split.range);
+  request_cache_.clear();
+  ctx_cache_.clear();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(i64, {ptr}, false),
+                                    llvm::Function::ExternalLinkage, name, module_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  kctx_ = fn->getArg(0);
+  target_base_ = nullptr;
+  llvm::Value* slot =
+      b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), static_cast<uint64_t>(ref.index));
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kSplitBucketSymbol, llvm::FunctionType::get(i64, {ptr, ptr, i64}, false));
+  llvm::Value* salt = b_.CreateGlobalString(split.salt, "salt");
+  llvm::Value* bucket = b_.CreateCall(helper, {slot, salt, b_.getInt64(split.salt.size())});
+  // The first arm whose cumulative share exceeds the bucket, as SplitVariant
+  // walks them; a missing key (UINT64_MAX) exceeds every share.
+  llvm::Value* arm = b_.getInt64(UINT64_MAX);
+  uint64_t cum = 0;
+  std::vector<uint64_t> bounds;
+  for (const ast::SplitArm& a : split.arms) bounds.push_back(cum += static_cast<uint32_t>(a.bp));
+  for (size_t i = bounds.size(); i-- > 0;)
+    arm = b_.CreateSelect(b_.CreateICmpULT(bucket, b_.getInt64(bounds[i])), b_.getInt64(i), arm);
+  b_.CreateRet(arm);
+  EndKernel();
+}
+
+void Lowerer::EmitMirror(size_t route_index, size_t k, const std::string& name) {
+  const ast::MirrorClause& m = ir_.program.routes[route_index].mirrors[k];
+  int key = ir_.id_field;
+  if (m.key != ast::kNoExpr) {
+    const ast::ExprNode& node = ir_.program.at(m.key).node;
+    const internal::Ref& ref = ir_.ref[m.key];
+    if ((!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node)) ||
+        ref.kind != RefKind::kRequestField || ir_.type[m.key] != policy_.types.String())
+      throw NotLowered("the JIT lowers `mirror` keyed by a string request field only", m.range);
+    key = static_cast<int>(ref.index);
+  }
+  request_cache_.clear();
+  ctx_cache_.clear();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(i64, {ptr}, false),
+                                    llvm::Function::ExternalLinkage, name, module_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  kctx_ = fn->getArg(0);
+  target_base_ = nullptr;
+  llvm::Value* take = True();
+  if (m.when != ast::kNoExpr) {
+    LV w = Lower(m.when);
+    take = b_.CreateAnd(w.present, w.value);  // missing does not sample
+  }
+  if (key < 0) {
+    take = b_.getFalse();  // no key, no sample (route_eval.cc's Mirrors)
+  } else {
+    llvm::Value* slot =
+        b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), static_cast<uint64_t>(key));
+    llvm::FunctionCallee helper = module_.getOrInsertFunction(
+        kSplitBucketSymbol, llvm::FunctionType::get(i64, {ptr, ptr, i64}, false));
+    // The target's name salts the bucket (MixedBucket10k(target, key)).
+    llvm::Value* salt = b_.CreateGlobalString(m.target.name, "mirror");
+    llvm::Value* bucket = b_.CreateCall(helper, {slot, salt, b_.getInt64(m.target.name.size())});
+    // UINT64_MAX (no string key) is never under a rate of at most 10000.
+    take = b_.CreateAnd(
+        take, b_.CreateICmpULT(
+                  bucket, b_.getInt64(static_cast<uint64_t>(std::max<int32_t>(m.rate_bp, 0)))));
+  }
+  b_.CreateRet(b_.CreateZExt(take, i64));
+  EndKernel();
+}
+
+}  // namespace mixtral::codegen
