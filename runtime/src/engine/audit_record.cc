@@ -172,40 +172,39 @@ class DecisionEntry final : public AuditEntry {
       w.EndObject();
     }
     out.AddRaw("derived", text);
-    text.clear();
-    {
-      io::JsonWriter w(&text, false);
-      w.BeginArray();
-      for (const CounterValue& c : counters_read) {
-        w.BeginObject();
-        w.Key("counter");
-        w.String(c.counter);
-        w.Key("key");
-        w.String(c.key);
-        w.Key("value");
-        w.Double(c.value);
-        w.EndObject();
+    out.AddRaw("counters_read", CounterEntries(counters_read, "value",
+                                               [](const CounterValue& c) { return c.value; }));
+    out.AddRaw("charges", CounterEntries(decision.charges, "amount",
+                                         [](const Charge& c) { return c.amount; }));
+  }
+
+  // [{counter, key, <number>}] with the keys in canonical (code-point) order:
+  // `amount` sorts before `counter`, `value` after `key`.
+  template <typename Entry, typename Number>
+  static std::string CounterEntries(const std::vector<Entry>& entries, std::string_view number_key,
+                                    Number number) {
+    std::string text;
+    io::JsonWriter w(&text, false);
+    w.BeginArray();
+    for (const Entry& c : entries) {
+      w.BeginObject();
+      const bool first = number_key < "counter";
+      if (first) {
+        w.Key(number_key);
+        w.Double(number(c));
       }
-      w.EndArray();
-    }
-    out.AddRaw("counters_read", text);
-    text.clear();
-    {
-      io::JsonWriter w(&text, false);
-      w.BeginArray();
-      for (const Charge& c : decision.charges) {
-        w.BeginObject();
-        w.Key("amount");
-        w.Double(c.amount);
-        w.Key("counter");
-        w.String(c.counter);
-        w.Key("key");
-        w.String(c.key);
-        w.EndObject();
+      w.Key("counter");
+      w.String(c.counter);
+      w.Key("key");
+      w.String(c.key);
+      if (!first) {
+        w.Key(number_key);
+        w.Double(number(c));
       }
-      w.EndArray();
+      w.EndObject();
     }
-    out.AddRaw("charges", text);
+    w.EndArray();
+    return text;
   }
 };
 
