@@ -66,13 +66,13 @@ bool SameKey(const Value& a, const Value& b) { return KeyOrder(a, b) == 0; }
 
 Value Value::Str(std::string s) {
   Value v(Kind::kString);
-  v.str_ = std::make_shared<const std::string>(std::move(s));
+  v.heap_ = std::make_shared<const std::string>(std::move(s));
   return v;
 }
 
 Value Value::ListOf(List items) {
   Value v(Kind::kList);
-  v.list_ = std::make_shared<const List>(std::move(items));
+  v.heap_ = std::make_shared<const List>(std::move(items));
   return v;
 }
 
@@ -83,7 +83,7 @@ Value Value::SetOf(List items) {
   std::sort(items.begin(), items.end(), less);
   items.erase(std::unique(items.begin(), items.end(), SameKey), items.end());
   Value v(Kind::kSet);
-  v.list_ = std::make_shared<const List>(std::move(items));
+  v.heap_ = std::make_shared<const List>(std::move(items));
   return v;
 }
 
@@ -102,7 +102,7 @@ Value Value::MapOf(Map entries) {
     }
   }
   Value v(Kind::kMap);
-  v.map_ = std::make_shared<const Map>(std::move(unique));
+  v.heap_ = std::make_shared<const Map>(std::move(unique));
   return v;
 }
 
@@ -110,12 +110,13 @@ Value Value::MapOf(Map entries) {
 // built-ins promise never to crash, whatever they are handed.
 const Value::List& Value::as_list() const {
   static const List kEmpty;
-  return list_ ? *list_ : kEmpty;
+  const bool listy = kind_ == Kind::kList || kind_ == Kind::kSet;
+  return listy && heap_ ? *static_cast<const List*>(heap_.get()) : kEmpty;
 }
 
 const Value::Map& Value::as_map() const {
   static const Map kEmpty;
-  return map_ ? *map_ : kEmpty;
+  return kind_ == Kind::kMap && heap_ ? *static_cast<const Map*>(heap_.get()) : kEmpty;
 }
 
 bool ValueEquals(const Value& a, const Value& b) {

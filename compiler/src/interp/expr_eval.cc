@@ -28,6 +28,50 @@ Value Read(const EvalCtx& ctx, const std::vector<Value>* slots, uint32_t slot, c
   return Value::Missing();
 }
 
+// The stored value an input reference names, when it is present; null
+// otherwise (the caller then evaluates it, which records the miss).
+const Value* Stored(const EvalCtx& ctx, ast::ExprId id) {
+  const Ref& ref = ctx.ir->ref[id];
+  const std::vector<Value>* slots = nullptr;
+  switch (ref.kind) {
+    case RefKind::kRequestField:
+      if (!ctx.request) return nullptr;
+      MaskedRead(ctx, ref.index);
+      slots = &ctx.request->fields;
+      break;
+    case RefKind::kAttribute:
+      if (ctx.target) slots = &ctx.target->attributes;
+      break;
+    case RefKind::kTelemetry:
+      if (ctx.target) slots = &ctx.target->telemetry;
+      break;
+    default:
+      return nullptr;
+  }
+  if (!slots || ref.index >= slots->size() || (*slots)[ref.index].is_missing()) return nullptr;
+  return &(*slots)[ref.index];
+}
+
+// An operand of an operator: the stored input itself when the operand reads
+// one, so that reading a string or a set does not copy it (and touch its
+// reference count), else the evaluated value.
+class Operand {
+ public:
+  Operand(const EvalCtx& ctx, ast::ExprId id) : p_(Stored(ctx, id)) {
+    if (!p_) {
+      own_ = Eval(ctx, id);
+      p_ = &own_;
+    }
+  }
+  Operand(const Operand&) = delete;
+  Operand& operator=(const Operand&) = delete;
+  const Value& operator*() const { return *p_; }
+
+ private:
+  Value own_;
+  const Value* p_;
+};
+
 bool IsNum(const Value& v) { return v.kind() == K::kInt || v.kind() == K::kFloat; }
 double AsDouble(const Value& v) {
   return v.kind() == K::kInt ? static_cast<double>(v.as_int()) : v.as_float();
@@ -295,6 +339,8 @@ bool TargetStale(const EvalCtx& ctx, const BoundTarget& t) {
 }
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id) {
+  // Most nodes a rule evaluates are input reads: skip the dispatch for them.
+  if (const Value* stored = Stored(ctx, id)) return *stored;
   const ast::Expr& e = ctx.ir->program.at(id);
   const Ref& ref = ctx.ir->ref[id];
   return std::visit(
@@ -359,18 +405,24 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
             case ast::BinOp::kAnd:
             case ast::BinOp::kOr:
               return Logic(ctx, n);
+            default:
+              break;
+          }
+          // Left before right: explain.faults lists fields in source order.
+          Operand lhs(ctx, n.lhs);
+          Operand rhs(ctx, n.rhs);
+          const Value &a = *lhs, &b = *rhs;
+          switch (n.op) {
             case ast::BinOp::kEq:
             case ast::BinOp::kNe:
-              return Equality(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
+              return Equality(ctx, a, b, n.op == ast::BinOp::kNe);
             case ast::BinOp::kIn:
             case ast::BinOp::kNotIn:
-              return Membership(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs),
-                                n.op == ast::BinOp::kNotIn);
+              return Membership(ctx, a, b, n.op == ast::BinOp::kNotIn);
             case ast::BinOp::kLt:
             case ast::BinOp::kLe:
             case ast::BinOp::kGt:
             case ast::BinOp::kGe: {
-              Value a = Eval(ctx, n.lhs), b = Eval(ctx, n.rhs);
               if (a.is_missing() || b.is_missing()) return Value::Missing();
               std::optional<int> c = Compare(a, b);
               if (!c) {
@@ -384,7 +436,7 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
               return Value::Bool(r);
             }
             default:
-              return Arith(ctx, n.op, Eval(ctx, n.lhs), Eval(ctx, n.rhs));
+              return Arith(ctx, n.op, a, b);
           }
         } else if constexpr (std::is_same_v<N, ast::Ternary>) {
           std::optional<bool> c = Truth(Eval(ctx, n.cond));

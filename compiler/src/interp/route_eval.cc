@@ -201,19 +201,24 @@ class RouteRun {
 
   std::vector<size_t> ApplyRules() {
     std::vector<size_t> survivors;
+    survivors.reserve(targets().size());  // one allocation, not one per doubling
     bool full = options_.explain || options_.trace;
     for (size_t i = 0; i < targets().size(); ++i) {
       const BoundTarget& t = targets()[i];
       if (!Selected(t)) continue;
+      // Failed rules are named only for the explanation: copying names that
+      // nobody reads was most of a quiet decision's allocations.
+      bool any_failed = false;
       std::vector<std::string> failed;
       for (const ast::Rule& rule : route_.rules) {
         if (!RulePasses(rule, t, options_.explain || options_.trace)) {
-          failed.push_back(rule.name);
+          any_failed = true;
+          if (d_.explain) failed.push_back(rule.name);
           // Rules are pure: without an explanation the rest cannot matter.
           if (!full) break;
         }
       }
-      if (failed.empty()) {
+      if (!any_failed) {
         survivors.push_back(i);
       } else if (d_.explain) {
         d_.explain->removed.emplace_back(t.name, std::move(failed));
@@ -226,6 +231,7 @@ class RouteRun {
   // inputs were missing) are recovered by re-evaluating just those rules.
   std::vector<size_t> KernelSurvivors() {
     std::vector<size_t> survivors;
+    survivors.reserve(targets().size());
     for (size_t i = 0; i < targets().size(); ++i) {
       if (!kernel_->selected[i]) continue;
       const BoundTarget& t = targets()[i];
@@ -278,6 +284,7 @@ class RouteRun {
 
   std::vector<Ranked> Rank(const std::vector<size_t>& survivors) {
     std::vector<Ranked> out;
+    out.reserve(survivors.size());
     for (size_t idx : survivors) {
       Ranked r{idx, 0, 0.0};
       if (kernel_) {

@@ -3,6 +3,7 @@
 // completely or not at all. RequestBindInfo is filled as far as the request
 // could be read, also when binding fails, so that the library's rejected
 // decision for an invalid request still carries the client's id.
+#include "io/bind_request_flat.h"
 #include "io/bind_value.h"
 #include "io/errors.h"
 #include "io/json_doc.h"
@@ -36,6 +37,7 @@ std::optional<std::string> DecisionId(const Schema& schema, const io::JsonValue&
 std::optional<InputError> BindRequestImpl(const Policy& policy, std::string_view json,
                                           const RequestBindOptions& options, BoundRequest* out,
                                           RequestBindInfo& info) {
+  if (options.flat_fast_path && io::BindFlatRequest(policy, json, out, &info)) return std::nullopt;
   io::JsonValue doc;
   if (auto err = io::ParseJson(json, kMaxRequestBytes, kRoot, &doc)) {
     return err;

@@ -39,6 +39,10 @@ struct InputError {
 
 struct RequestBindOptions {
   bool reject_unknown = true;  // the CLI rejects unknown fields; the library counts them
+  // Flat requests of scalars are bound straight from the parser's events;
+  // false always builds the JSON document first. Both give the same result,
+  // which is what the tests compare.
+  bool flat_fast_path = true;
 };
 
 struct RequestBindInfo {

@@ -62,7 +62,11 @@ class Value {
   int64_t as_int() const { return u_.i; }
   double as_float() const { return u_.f; }
   uint32_t as_enum() const { return u_.e; }
-  std::string_view as_string() const { return str_ ? std::string_view(*str_) : std::string_view(); }
+  std::string_view as_string() const {
+    return kind_ == Kind::kString && heap_
+               ? std::string_view(*static_cast<const std::string*>(heap_.get()))
+               : std::string_view();
+  }
   const List& as_list() const;  // lists and sets
   const Map& as_map() const;
 
@@ -75,9 +79,10 @@ class Value {
     double f;
     uint32_t e;
   } u_{};
-  std::shared_ptr<const std::string> str_;
-  std::shared_ptr<const List> list_;
-  std::shared_ptr<const Map> map_;
+  // The string, list or map, by kind_. One pointer rather than one per kind:
+  // the interpreter copies and destroys Values on every read, and a scalar
+  // then costs one null check instead of three.
+  std::shared_ptr<const void> heap_;
 };
 
 // Equality of two present values of the same kind; floats compare with IEEE
