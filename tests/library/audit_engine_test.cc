@@ -1,6 +1,7 @@
 // The engine's audit records and counters: decision records with masked
-// fields and derived buckets, invalid requests audited, charges applied and
-// read back, charge_adjust corrected and audited.
+// fields and derived buckets and values, invalid requests audited, charges
+// applied and read back, refused charges as faults, charge_adjust corrected
+// and audited.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -63,8 +64,9 @@ struct Budget {
   std::shared_ptr<AuditWriter> writer;
   std::unique_ptr<Engine> engine;
 
-  Budget(EngineKind kind, const std::string& log) {
-    store = std::make_shared<LocalCounterStore>(LocalCounterStore::Options{.clock = clock});
+  Budget(EngineKind kind, const std::string& log, size_t capacity = 8192) {
+    store = std::make_shared<LocalCounterStore>(
+        LocalCounterStore::Options{.capacity = capacity, .clock = clock});
     EngineOptions o;
     o.engine = kind;
     o.clock = [] { return int64_t{1000}; };
@@ -129,6 +131,7 @@ TEST_CASE("decision records: masked fields, derived buckets, counters, charges, 
     CHECK(third["charges"] == nlohmann::json::parse(
                                   R"([{"amount":4.0,"counter":"spend","key":"acme"},
                                       {"amount":1.0,"counter":"per_target","key":"cheap"}])"));
+    CHECK(!third.contains("faults"));  // every charge was made
     CHECK(third["decision"]["target"] == "cheap");
     CHECK(!third["decision"].contains("explain"));
     CHECK(third["eval_ns"].is_number_integer());
@@ -222,6 +225,138 @@ TEST_CASE("a rejected decision charges nothing; offline counters read the snapsh
   CHECK(d.charges().size() == 2);          // computed and audited ...
   CHECK(d.charge_receipts().size() == 2);  // ... but the store is not charged offline
   CHECK(e->counters().Read(0, "zed").value == 0.0);
+}
+
+TEST_CASE("a charge the counter store refuses is a charge:NAME fault, in explain and the record") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "refused-jit" : "refused-interp");
+    // Room for one key: `spend` takes it, `per_target` is refused (full).
+    Budget b(kind, log, 1);
+    auto worker = b.engine->NewWorker();
+    auto request = b.engine->NewRequest();
+    EngineDecision d;
+    DecideOptions o;
+    o.explain = true;
+    REQUIRE(request->SetJson(R"({"id":"r1","tenant":"acme","user":"u","tokens":2000})").code ==
+            ErrorCode::kOk);
+    REQUIRE(b.engine->Decide(*worker, *request, o, &d).code == ErrorCode::kOk);
+    REQUIRE(d.target() == "cheap");
+    REQUIRE(d.charge_receipts().size() == 2);
+    CHECK(d.charge_receipts()[0].status == CounterStatus::kOk);
+    CHECK(d.charge_receipts()[1].status == CounterStatus::kFull);
+    CHECK(b.store->Read(0, "acme").value == doctest::Approx(2.0));
+    REQUIRE(d.explain());
+    const Fault want{"cheap", "charge:per_target", {"refused by the counter store: full"}};
+    CHECK(std::count(d.explain()->faults.begin(), d.explain()->faults.end(), want) == 1);
+    // Without explain the decision carries no faults, but the record does.
+    REQUIRE(request->SetJson(R"({"id":"r2","tenant":"acme","user":"u","tokens":1000})").code ==
+            ErrorCode::kOk);
+    REQUIRE(b.engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    CHECK(!d.explain());
+    b.writer->Close();
+
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    const auto made = nlohmann::json::parse(R"([{"amount":2.0,"counter":"spend","key":"acme"}])");
+    const auto faults = nlohmann::json::parse(
+        R"([{"fields":["refused by the counter store: full"],"rule":"charge:per_target",
+             "target":"cheap"}])");
+    CHECK(recs[0]["charges"] == made);
+    CHECK(recs[0]["faults"] == faults);
+    CHECK(recs[1]["charges"][0]["amount"] == 1.0);
+    CHECK(recs[1]["faults"] == faults);
+    CHECK(VerifyAuditLog({log}).ok());
+  }
+}
+
+const char* const kMaskedPolicy = R"(policy masked version "1"
+type Tier = enum { free, pro }
+request {
+  id: string id
+  email: string sensitive
+  ip: string sensitive
+  tier: Tier sensitive
+  tokens: int
+}
+target attributes {
+  internal: bool = false
+  cost: float
+}
+telemetry per target { healthy: bool }
+let vips = ["bob@corp.example"]
+target inside { internal: true, cost: 1.0 }
+target outside { cost: 2.0 }
+route main {
+  require healthy: telemetry.healthy
+  forbid outsiders: target.internal and not matches(request.email, "@corp\\.example$")
+  minimize cost: target.cost weight (request.tier == pro ? 2.0 : 1.0)
+  annotate "x-email-len": len(request.email)
+  annotate "x-internal-ip": cidr_contains("10.0.0.0/8", request.ip) and request.tokens > 10
+  annotate "x-vip": request.email in vips
+}
+)";
+
+TEST_CASE("decision records carry the values of expressions over masked fields") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "expr-jit" : "expr-interp");
+    AuditOptions ao;
+    ao.path = log;
+    std::string error;
+    std::shared_ptr<AuditWriter> writer = AuditWriter::Open(ao, &error);
+    REQUIRE_MESSAGE(writer, error);
+    EngineOptions o;
+    o.engine = kind;
+    o.clock = [] { return int64_t{1000}; };
+    o.audit = writer;
+    auto engine = Engine::Create(o);
+    REQUIRE(engine);
+    LoadResult r = engine->LoadPolicySource("masked.mxl", kMaskedPolicy);
+    REQUIRE_MESSAGE(r.ok, r.rendered);
+    REQUIRE(!engine->PublishSnapshot(
+        R"({"taken_at":1000,"targets":[{"name":"inside","healthy":true},{"name":"outside","healthy":true}]})"));
+    auto worker = engine->NewWorker();
+    auto request = engine->NewRequest();
+    EngineDecision d;
+    REQUIRE(
+        request
+            ->SetJson(
+                R"({"id":"r1","email":"eve@evil.example","ip":"10.1.2.3","tier":"pro","tokens":50})")
+            .code == ErrorCode::kOk);
+    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    CHECK(d.target() == "outside");
+    REQUIRE(
+        request
+            ->SetJson(
+                R"({"id":"r2","email":"bob@corp.example","ip":"192.0.2.1","tier":"free","tokens":50})")
+            .code == ErrorCode::kOk);
+    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    CHECK(d.target() == "inside");
+    writer->Close();
+
+    const std::string text = ReadFile(log);
+    // (bob@corp.example is in the policy, and so in a key.)
+    for (const char* secret : {"eve@evil", "10.1.2.3", "192.0.2.1"})
+      CHECK_MESSAGE(text.find(secret) == std::string::npos, secret);
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    // Keyed by canonical source, `let`s spelled out; the maximal expression
+    // only (`not matches(...)`, not also `matches(...)`; the whole weight).
+    const std::string re = R"x("expr:not matches(request.email, \"@corp\\\\.example$\")")x";
+    const std::string vip = R"x("expr:request.email in vips where vips = [\"bob@corp.example\"]")x";
+    const std::string cidr = R"x("expr:cidr_contains(\"10.0.0.0/8\", request.ip)")x";
+    const std::string weight = R"x("expr:request.tier == pro ? 2.0 : 1.0")x";
+    const std::string len = R"x("expr:len(request.email)")x";
+    // `cidr_contains(...) and request.tokens > 10` reads an unmasked field:
+    // only its masked part is derived.
+    CHECK(recs[0]["derived"] == nlohmann::json::parse("{" + re + ":true," + vip + ":false," + cidr +
+                                                      ":true," + weight + ":2.0," + len + ":16}"));
+    CHECK(recs[1]["derived"] == nlohmann::json::parse("{" + re + ":false," + vip + ":true," + cidr +
+                                                      ":false," + weight + ":1.0," + len + ":16}"));
+    CHECK(recs[0]["decision"]["annotations"]["x-email-len"] == 16);
+    CHECK(recs[1]["decision"]["annotations"]["x-vip"] == true);
+  }
 }
 
 }  // namespace

@@ -295,6 +295,13 @@ bool TargetStale(const EvalCtx& ctx, const BoundTarget& t) {
 }
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id) {
+  if (ctx.hooks && ctx.hooks->masked && !ctx.deriving && id < ctx.ir->derived_slot.size() &&
+      ctx.ir->derived_slot[id])
+    return EvalDerived(ctx, id);
+  return EvalNode(ctx, id);
+}
+
+Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
   const ast::Expr& e = ctx.ir->program.at(id);
   const Ref& ref = ctx.ir->ref[id];
   return std::visit(
