@@ -270,6 +270,55 @@ TEST_CASE("a charge the counter store refuses is a charge:NAME fault, in explain
   }
 }
 
+TEST_CASE("a charge with a missing or NaN amount is not made: a charge:NAME fault") {
+  const char* policy = R"(policy p version "1"
+request {
+  id: string id
+  tenant: string
+  cost: float?
+}
+target attributes { zone: string }
+telemetry per target { healthy: bool }
+counter spend by request.tenant window 1s
+target only { zone: "a" }
+route main {
+  require healthy: telemetry.healthy
+  charge spend: request.cost
+}
+)";
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    EngineOptions o;
+    o.engine = kind;
+    o.clock = [] { return int64_t{1000}; };
+    auto e = Engine::Create(o);
+    LoadResult r = e->LoadPolicySource("p.mxl", policy);
+    REQUIRE_MESSAGE(r.ok, r.rendered);
+    REQUIRE(!e->PublishSnapshot(R"({"taken_at":1000,"targets":[{"name":"only","healthy":true}]})"));
+    auto worker = e->NewWorker();
+    auto request = e->NewRequest();
+    EngineDecision d;
+    DecideOptions explain;
+    explain.explain = true;
+    auto decide = [&](const char* json) {
+      REQUIRE(request->SetJson(json).code == ErrorCode::kOk);
+      REQUIRE(e->Decide(*worker, *request, explain, &d).code == ErrorCode::kOk);
+      REQUIRE(d.outcome() == Outcome::kRouted);
+      REQUIRE(d.explain());
+    };
+    decide(R"({"id":"r1","tenant":"acme"})");
+    CHECK(d.charges().empty());
+    CHECK(d.explain()->faults == std::vector<Fault>{{"only", "charge:spend", {"request.cost"}}});
+    decide(R"({"id":"r2","tenant":"acme","cost":"NaN"})");
+    CHECK(d.charges().empty());
+    CHECK(d.explain()->faults == std::vector<Fault>{{"only", "charge:spend", {"NaN"}}});
+    decide(R"({"id":"r3","tenant":"acme","cost":2.5})");
+    REQUIRE(d.charges().size() == 1);
+    CHECK(d.explain()->faults.empty());
+    CHECK(e->counters().Read(0, "acme").value == 2.5);
+  }
+}
+
 const char* const kMaskedPolicy = R"(policy masked version "1"
 type Tier = enum { free, pro }
 request {
