@@ -319,6 +319,41 @@ route main {
   }
 }
 
+// An engine of `kind` over `policy` and `snapshot`, auditing to `log`.
+struct Audited {
+  std::shared_ptr<AuditWriter> writer;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Worker> worker;
+  std::unique_ptr<EngineRequest> request;
+  EngineDecision d;
+
+  Audited(EngineKind kind, const std::string& log, const char* policy, const char* snapshot) {
+    AuditOptions ao;
+    ao.path = log;
+    std::string error;
+    writer = AuditWriter::Open(ao, &error);
+    REQUIRE_MESSAGE(writer, error);
+    EngineOptions o;
+    o.engine = kind;
+    o.clock = [] { return int64_t{1000}; };
+    o.audit = writer;
+    engine = Engine::Create(o);
+    REQUIRE(engine);
+    LoadResult r = engine->LoadPolicySource("p.mxl", policy);
+    REQUIRE_MESSAGE(r.ok, r.rendered);
+    REQUIRE(!engine->PublishSnapshot(snapshot));
+    worker = engine->NewWorker();
+    request = engine->NewRequest();
+  }
+
+  // The target of a decision on `json`.
+  std::string Target(const std::string& json) {
+    REQUIRE(request->SetJson(json).code == ErrorCode::kOk);
+    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    return std::string(d.target());
+  }
+};
+
 const char* const kMaskedPolicy = R"(policy masked version "1"
 type Tier = enum { free, pro }
 request {
@@ -350,39 +385,18 @@ TEST_CASE("decision records carry the values of expressions over masked fields")
   for (EngineKind kind : Engines()) {
     CAPTURE(static_cast<int>(kind));
     const std::string log = TempLog(kind == EngineKind::kJit ? "expr-jit" : "expr-interp");
-    AuditOptions ao;
-    ao.path = log;
-    std::string error;
-    std::shared_ptr<AuditWriter> writer = AuditWriter::Open(ao, &error);
-    REQUIRE_MESSAGE(writer, error);
-    EngineOptions o;
-    o.engine = kind;
-    o.clock = [] { return int64_t{1000}; };
-    o.audit = writer;
-    auto engine = Engine::Create(o);
-    REQUIRE(engine);
-    LoadResult r = engine->LoadPolicySource("masked.mxl", kMaskedPolicy);
-    REQUIRE_MESSAGE(r.ok, r.rendered);
-    REQUIRE(!engine->PublishSnapshot(
-        R"({"taken_at":1000,"targets":[{"name":"inside","healthy":true},{"name":"outside","healthy":true}]})"));
-    auto worker = engine->NewWorker();
-    auto request = engine->NewRequest();
-    EngineDecision d;
-    REQUIRE(
-        request
-            ->SetJson(
-                R"({"id":"r1","email":"eve@evil.example","ip":"10.1.2.3","tier":"pro","tokens":50})")
-            .code == ErrorCode::kOk);
-    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
-    CHECK(d.target() == "outside");
-    REQUIRE(
-        request
-            ->SetJson(
-                R"({"id":"r2","email":"bob@corp.example","ip":"192.0.2.1","tier":"free","tokens":50})")
-            .code == ErrorCode::kOk);
-    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
-    CHECK(d.target() == "inside");
-    writer->Close();
+    Audited a(
+        kind, log, kMaskedPolicy,
+        R"({"taken_at":1000,"targets":[{"name":"inside","healthy":true},{"name":"outside","healthy":true}]})");
+    CHECK(
+        a.Target(
+            R"({"id":"r1","email":"eve@evil.example","ip":"10.1.2.3","tier":"pro","tokens":50})") ==
+        "outside");
+    CHECK(
+        a.Target(
+            R"({"id":"r2","email":"bob@corp.example","ip":"192.0.2.1","tier":"free","tokens":50})") ==
+        "inside");
+    a.writer->Close();
 
     const std::string text = ReadFile(log);
     // (bob@corp.example is in the policy, and so in a key.)
@@ -405,6 +419,42 @@ TEST_CASE("decision records carry the values of expressions over masked fields")
                                                       ":false," + weight + ":1.0," + len + ":16}"));
     CHECK(recs[0]["decision"]["annotations"]["x-email-len"] == 16);
     CHECK(recs[1]["decision"]["annotations"]["x-vip"] == true);
+  }
+}
+
+// The JIT compiles this route's rules, string comparison included: audited,
+// the decision takes the interpreter, which records the comparison's value.
+const char* const kNativePolicy = R"(policy native version "1"
+request {
+  id: string id
+  email: string sensitive
+}
+target attributes { cost: float }
+telemetry per target { healthy: bool }
+target a { cost: 1.0 }
+target b { cost: 2.0 }
+route main {
+  require healthy: telemetry.healthy
+  forbid blocked: target.cost < 1.5 and request.email == "eve@evil.example"
+  minimize cost: target.cost
+}
+)";
+
+TEST_CASE("a compiled comparison with a masked field is recorded too") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "native-jit" : "native-interp");
+    Audited a(
+        kind, log, kNativePolicy,
+        R"({"taken_at":1000,"targets":[{"name":"a","healthy":true},{"name":"b","healthy":true}]})");
+    CHECK(a.Target(R"({"id":"r1","email":"eve@evil.example"})") == "b");
+    CHECK(a.Target(R"({"id":"r2","email":"bob@corp.example"})") == "a");
+    a.writer->Close();
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    const std::string key = R"(expr:request.email == "eve@evil.example")";
+    CHECK(recs[0]["derived"] == nlohmann::json{{key, true}});
+    CHECK(recs[1]["derived"] == nlohmann::json{{key, false}});
   }
 }
 
