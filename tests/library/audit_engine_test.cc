@@ -249,6 +249,7 @@ TEST_CASE("a charge the counter store refuses is a charge:NAME fault, in explain
     REQUIRE(d.explain());
     const Fault want{"cheap", "charge:per_target", {"refused by the counter store: full"}};
     CHECK(std::count(d.explain()->faults.begin(), d.explain()->faults.end(), want) == 1);
+    CHECK(b.engine->ReadStats().faulted_decisions == 1);
     // Without explain the decision carries no faults, but the record does.
     REQUIRE(request->SetJson(R"({"id":"r2","tenant":"acme","user":"u","tokens":1000})").code ==
             ErrorCode::kOk);

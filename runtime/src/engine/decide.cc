@@ -181,9 +181,9 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   }
   if (invalid) Bump(w.stats->invalid);
   if (request.impl->unknown_fields) Bump(w.stats->unknown_fields, request.impl->unknown_fields);
-  CountDecision(*w.stats, *out, target_index);
   if (!out->charges().empty() && out->outcome() != Outcome::kRejected)
     EngineInternals::ApplyCharges(e, s->active.version, s->active.snapshot, w.scratch, out);
+  CountDecision(*w.stats, *out, target_index);  // a refused charge is a fault too
   DecideInto::Pin(out, s->active.version, w.scratch);
   if (audited)
     EngineInternals::AuditDecision(
