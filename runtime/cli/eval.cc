@@ -161,6 +161,11 @@ int EvalCommand(int argc, char** argv) {
     bind.reject_unknown = true;
     if (auto err = BindRequestJson(*setup.policy, text, bind, &request, &info)) {
       *error = *err;
+      // The engine decides it too, as rejected 400, so the log has a record
+      // of every request; its sequence number is spent either way.
+      ++seq;
+      Decision rejected;
+      if (audited) audited->Decide(text, &rejected);
       return false;
     }
     if (audited) {
@@ -196,6 +201,7 @@ int EvalCommand(int argc, char** argv) {
     if (!decide(*text, &d, &error)) {
       std::cerr << (*path == "-" ? "<stdin>" : *path) << ": error[" << error.code
                 << "]: " << error.ToString() << "\n";
+      if (audited) audited->Close();  // the rejection's record, written out
       return kUserError;
     }
     std::cout << DecisionToJson(d, /*pretty=*/!args.Has("--json")) << "\n";

@@ -50,7 +50,9 @@ int AuditedEval::Open(const AuditedEvalOptions& options) {
 }
 
 bool AuditedEval::Decide(std::string_view request_json, Decision* out) {
-  request_->SetJson(request_json);
+  // The CLI's binder rejects unknown fields; so does the engine's here, so
+  // that a request the CLI rejects is recorded as the 400 it printed.
+  request_->SetJsonStrict(request_json);
   DecideOptions o;
   o.now_ms = options_.now_ms;
   o.explain = options_.explain;

@@ -29,7 +29,8 @@ class AuditedEval {
  public:
   // Opens the log and loads the engine; returns an exit code (printing why).
   int Open(const AuditedEvalOptions& options);
-  // Decides one request already validated by the CLI's strict binder.
+  // Decides one request with the CLI's strict binder: an invalid one is
+  // decided (and recorded) as rejected 400, as the library does.
   bool Decide(std::string_view request_json, Decision* out);
   // Drains and closes the log; returns an exit code.
   int Close();

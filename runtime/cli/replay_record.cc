@@ -51,6 +51,24 @@ json Placeholder(const TypeTable& types, TypeId type) {
   }
 }
 
+// A request that did not bind (`request: null`, SPEC §19.1): its text is not
+// recorded, but the same policy binds the same text the same way, so under
+// it the rejection is reproduced; under another policy it cannot be.
+ReplayOutcome ReplayInvalid(const Policy& policy, const json& record) {
+  const json* d = record.contains("decision") ? &record["decision"] : nullptr;
+  const bool rejected_400 = d && d->is_object() && d->value("outcome", json()) == "rejected" &&
+                            d->contains("reject") && (*d)["reject"].is_object() &&
+                            (*d)["reject"].value("status", json()) == 400;
+  if (!rejected_400) return NotReplayable("the record has no request");
+  if (record.value("policy_hash", json()) != policy.hash)
+    return NotReplayable(
+        "the request did not bind when it was decided (rejected 400), and only the same policy "
+        "binds its text, which is not recorded, the same way");
+  ReplayOutcome out;
+  out.kind = ReplayOutcome::kUnchanged;
+  return out;
+}
+
 }  // namespace
 
 const BoundSnapshot* SnapshotCache::Get(const std::string& path, std::string* error) {
@@ -82,8 +100,7 @@ const BoundSnapshot* SnapshotCache::Get(const std::string& path, std::string* er
 ReplayOutcome ReplayRecord(const Policy& policy, const json& record,
                            const std::string& snapshots_dir, SnapshotCache& cache) {
   const json* request = record.contains("request") ? &record["request"] : nullptr;
-  if (!request || !request->is_object())
-    return NotReplayable("the request did not bind when it was decided (rejected 400)");
+  if (!request || !request->is_object()) return ReplayInvalid(policy, record);
   if (!record.contains("snapshot_sha256") || !record["snapshot_sha256"].is_string())
     return NotReplayable("the record has no snapshot_sha256");
   const std::string sha = record["snapshot_sha256"].get<std::string>();
@@ -137,13 +154,22 @@ ReplayOutcome ReplayRecord(const Policy& policy, const json& record,
           c["value"].get<double>();
     }
   }
-  std::vector<std::pair<std::string, int64_t>> derived;
+  // Derived values as the scalars they were written from; the interpreter
+  // takes each one as its expression's type, or not at all.
+  std::vector<DerivedValue> derived;
   if (record.contains("derived") && record["derived"].is_object()) {
     for (auto it = record["derived"].begin(); it != record["derived"].end(); ++it) {
-      if (it.value().is_number_integer())
-        derived.emplace_back(it.key(), it.value().get<int64_t>());
-      else if (it.value().is_null())
-        derived.emplace_back(it.key(), -1);
+      const json& v = it.value();
+      if (v.is_null())
+        derived.emplace_back(it.key(), std::nullopt);
+      else if (v.is_boolean())
+        derived.emplace_back(it.key(), Scalar{v.get<bool>()});
+      else if (v.is_number_integer())
+        derived.emplace_back(it.key(), Scalar{v.get<int64_t>()});
+      else if (v.is_number_float())
+        derived.emplace_back(it.key(), Scalar{v.get<double>()});
+      else if (v.is_string())
+        derived.emplace_back(it.key(), Scalar{v.get<std::string>()});
     }
   }
 

@@ -1,5 +1,5 @@
 // Replaying one `decision` audit record against a policy (SPEC §19.2): the
-// record's request (masked fields replaced by their derived buckets), its
+// record's request (masked fields replaced by their derived values), its
 // stored snapshot, `now`, counter values read and route override.
 #pragma once
 

@@ -8,12 +8,19 @@
 #                   READMEs, re-run with --audit (one log per policy file);
 #                   each log passes `audit verify`, and replay under the same
 #                   policy reproduces every decision (none changed, none not
-#                   replayable); the split example masks its key (`sensitive`)
+#                   replayable); the split example masks its key (`sensitive`),
+#                   the builtins example reads a masked field through
+#                   cidr_contains, whose value is derived
 #   changed_policy  2,000 route16 requests audited, replayed under a policy with
 #                   a tighter rule and a shorter fallback list; the expected
 #                   counts come from diffing `eval --json` under both policies
 #   masked          a policy that reads a masked field outside a split is
 #                   counted not replayable, with the reason on stderr
+#   masked_expr     derived values of expressions over a masked field
+#                   (24-builtins): a policy changed elsewhere replays, one
+#                   that changes or adds such an expression is not replayable
+#   invalid_requests  requests the CLI rejects are recorded as rejected 400
+#                   and replay under the same policy reproduces them
 #   bad_inputs      garbage lines, a missing snapshot, a policy that does not
 #                   compile: located errors and the documented exit codes
 #   kill9_eval      `eval --audit --requests` killed mid-batch (batch
@@ -117,15 +124,7 @@ case "$case_name" in
       expect_rc 0 "audit verify ${policy_of[$log]}"
       mx replay --policy "${policy_of[$log]}" --json "$log"
       expect_rc 0 "replay ${policy_of[$log]}"
-      if [[ "${policy_of[$log]}" == */24-builtins/* ]]; then
-        # Its rules read the masked client_ip through cidr_contains; derived
-        # values of such expressions are not recorded yet (SPEC §19.1), so
-        # these decisions are counted, and named, as not replayable.
-        expect_stdout "{\"annotation_only\":0,\"by_change\":{},\"changed\":0,\"not_replayable\":$n,\"total\":$n,\"unchanged\":0}" "replay 24-builtins"
-        expect_stderr "the policy reads a masked field that no derived value replaces"
-      else
-        expect_stdout "$(same_policy_result "$n")" "replay ${policy_of[$log]}"
-      fi
+      expect_stdout "$(same_policy_result "$n")" "replay ${policy_of[$log]}"
     done
     ((total >= 60)) || fail "only $total decisions were audited"
     # The split example's key is sensitive: masked in the record, its bucket
@@ -136,6 +135,16 @@ case "$case_name" in
     grep -q '"derived":{"split:rollout":3263}' "$split_log" ||
       fail "the split example's record lacks its bucket (3263, from its README)"
     if grep -q '"tenant":"acme"' "$split_log"; then fail "a masked value reached the log"; fi
+    # The builtins example reads its masked client_ip only through
+    # `not cidr_contains(...)`: that value is derived (true for the crawler's
+    # 203.0.113.9, false for 10.20.30.40), the address is not in the log,
+    # and replay reproduced every decision (checked above).
+    builtins_log="$work/examples_constructs_24-builtins_policy_mxl.jsonl"
+    key='"expr:not cidr_contains(\"10.0.0.0/8\", request.client_ip)"'
+    grep -qF "$key:false" "$builtins_log" || fail "24-builtins: no derived false for the internal caller"
+    grep -qF "$key:true" "$builtins_log" || fail "24-builtins: no derived true for the crawler"
+    grep -qF '"masked":["client_ip"]' "$builtins_log" || fail "24-builtins: client_ip is not masked"
+    if grep -qE '10\.20\.30\.40|203\.0\.113\.9' "$builtins_log"; then fail "24-builtins: a masked address reached the log"; fi
     ;;
 
   changed_policy)
@@ -209,6 +218,95 @@ EOF
     sed -e 's/canary: 10%/canary: 40%/' -e 's/stable: 90%/stable: 60%/' $dir/policy.mxl >"$work/wider.mxl"
     mx replay --policy "$work/wider.mxl" --json "$work/log.jsonl"
     expect_stdout '{"annotation_only":0,"by_change":{"target":1},"changed":1,"not_replayable":0,"total":1,"unchanged":0}' "wider canary"
+    ;;
+
+  masked_expr)
+    # Derived values of expressions over masked fields (SPEC §19.1): a
+    # policy changed elsewhere still replays; one that reads the masked field
+    # in a new way, or changes the expression, cannot be replayed.
+    dir=examples/constructs/24-builtins
+    for req in request.json request-bot.json; do
+      mx eval --policy $dir/policy.mxl --request $dir/$req --telemetry $dir/telemetry.json \
+        --audit "$work/log.jsonl"
+      expect_rc 0 "eval --audit $req"
+    done
+    # The crawler's derived value is true: on-prem stays forbidden to it.
+    sed 's/cost_per_1k: 0.008 }/cost_per_1k: 0.0005 }/' $dir/policy.mxl >"$work/cheaper.mxl"
+    cmp -s $dir/policy.mxl "$work/cheaper.mxl" && fail "the cost edit changed nothing"
+    mx replay --policy "$work/cheaper.mxl" --json "$work/log.jsonl"
+    expect_rc 0 "replay, a cheaper fn-eu"
+    # The internal caller now lands on fn-eu (cheapest), the crawler stays.
+    expect_stdout '{"annotation_only":0,"by_change":{"target":1},"changed":1,"not_replayable":0,"total":2,"unchanged":1}' "cheaper fn-eu"
+    # Another network: the recorded cidr_contains value no longer applies.
+    sed 's|cidr_contains("10.0.0.0/8"|cidr_contains("10.0.0.0/16"|' $dir/policy.mxl >"$work/net.mxl"
+    cmp -s $dir/policy.mxl "$work/net.mxl" && fail "the network edit changed nothing"
+    mx replay --policy "$work/net.mxl" --json "$work/log.jsonl"
+    expect_rc 0 "replay, another network"
+    expect_stdout '{"annotation_only":0,"by_change":{},"changed":0,"not_replayable":2,"total":2,"unchanged":0}' "another network"
+    expect_stderr "log.jsonl:1: decision req-2401 is not replayable: the policy reads a masked field"
+    # A new rule over the masked field: no value was recorded for it.
+    sed 's/^  require healthy: /  require v4: matches(request.client_ip, "^[0-9.]+$")\n  require healthy: /' \
+      $dir/policy.mxl >"$work/new-rule.mxl"
+    grep -q 'require v4' "$work/new-rule.mxl" || fail "the rule edit changed nothing"
+    mx replay --policy "$work/new-rule.mxl" --json "$work/log.jsonl"
+    expect_rc 0 "replay, a new rule over the masked field"
+    expect_stdout '{"annotation_only":0,"by_change":{},"changed":0,"not_replayable":2,"total":2,"unchanged":0}' "new rule"
+    ;;
+
+  invalid_requests)
+    # Every request gets a record, the ones the CLI rejects included: the
+    # rejected 400 with its JSON path, as the library records its own.
+    dir=examples/constructs/24-builtins
+    {
+      tr -d '\n' <$dir/request.json
+      echo
+      echo '{"id":"bad-type","tenant":7,"client_ip":"10.1.1.1"}'
+      echo '{"id":"bad-field","tenant":"acme","client_ip":"10.1.1.1","color":"red"}'
+      echo '{"tenant":"acme","client_ip":"10.1.1.1"}' # no id, which is required
+    } >"$work/requests.jsonl"
+    mx eval --policy $dir/policy.mxl --requests "$work/requests.jsonl" \
+      --telemetry $dir/telemetry.json --no-explain --json --audit "$work/log.jsonl"
+    expect_rc 1 "eval --audit with invalid lines"
+    cp "$out" "$work/printed.jsonl"
+    [[ "$(wc -l <"$work/log.jsonl")" == 4 ]] || fail "$(wc -l <"$work/log.jsonl") records for 4 requests"
+    python3 - "$work/log.jsonl" "$work/printed.jsonl" <<'EOF' || fail "the records do not match what eval printed"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+printed = [json.loads(l) for l in open(sys.argv[2])]
+assert recs[0]["decision_id"] == printed[0]["decision_id"] == "req-2401", (recs[0], printed[0])
+assert recs[0]["decision"]["outcome"] == printed[0]["outcome"] == "routed", recs[0]
+paths = [p["error"]["path"] for p in printed[1:]]
+assert paths == ["request.tenant", "request.color", "request.id"], printed
+assert [r["decision_id"] for r in recs[1:3]] == ["bad-type", "bad-field"], recs
+for r, p in zip(recs[1:], printed[1:]):
+    assert r["request"] is None and r["masked"] == [] and r["derived"] == {}, r
+    assert r["decision"]["outcome"] == "rejected", r
+    # The library's 400 carries the error the CLI printed, JSON path first.
+    want = {"status": 400, "reason": p["error"]["path"] + ": " + p["error"]["message"]}
+    assert r["decision"]["reject"] == want, (r["decision"]["reject"], want)
+assert "10.1.1.1" not in open(sys.argv[1]).read()
+EOF
+    # One invalid --request: exit 1, and its record written all the same.
+    echo '{"id":"alone","tenant":"acme","client_ip":"10.1.1.1","sdk_version":2}' >"$work/alone.json"
+    mx eval --policy $dir/policy.mxl --request "$work/alone.json" --telemetry $dir/telemetry.json \
+      --audit "$work/log.jsonl"
+    expect_rc 1 "eval --audit --request with an invalid request"
+    expect_stderr "alone.json: error[E1012]"
+    [[ "$(wc -l <"$work/log.jsonl")" == 5 ]] || fail "$(wc -l <"$work/log.jsonl") records for 5 requests"
+    tail -n 1 "$work/log.jsonl" | grep '"decision_id":"alone"' | grep -q '"status":400' ||
+      fail "no record of the invalid --request"
+    mx audit verify --strict "$work/log.jsonl" "$work/log.jsonl.snapshots"
+    expect_rc 0 "verify"
+    # Under the same policy the rejections are reproduced; under another one
+    # the request text, which the record does not keep, would be needed.
+    mx replay --policy $dir/policy.mxl --json "$work/log.jsonl"
+    expect_rc 0 "replay under the same policy"
+    expect_stdout "$(same_policy_result 5)" "replay under the same policy"
+    sed 's/cost_per_1k: 0.008 }/cost_per_1k: 0.0005 }/' $dir/policy.mxl >"$work/cheaper.mxl"
+    mx replay --policy "$work/cheaper.mxl" --json "$work/log.jsonl"
+    expect_rc 0 "replay under another policy"
+    grep -q '"not_replayable":4,' "$out" || fail "replay under another policy: $(cat "$out")"
+    expect_stderr "decision bad-type is not replayable: the request did not bind"
     ;;
 
   bad_inputs)

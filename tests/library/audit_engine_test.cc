@@ -1,6 +1,7 @@
 // The engine's audit records and counters: decision records with masked
-// fields and derived buckets, invalid requests audited, charges applied and
-// read back, charge_adjust corrected and audited.
+// fields and derived buckets and values, invalid requests audited, charges
+// applied and read back, refused charges as faults, charge_adjust corrected
+// and audited.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -63,8 +64,9 @@ struct Budget {
   std::shared_ptr<AuditWriter> writer;
   std::unique_ptr<Engine> engine;
 
-  Budget(EngineKind kind, const std::string& log) {
-    store = std::make_shared<LocalCounterStore>(LocalCounterStore::Options{.clock = clock});
+  Budget(EngineKind kind, const std::string& log, size_t capacity = 8192) {
+    store = std::make_shared<LocalCounterStore>(
+        LocalCounterStore::Options{.capacity = capacity, .clock = clock});
     EngineOptions o;
     o.engine = kind;
     o.clock = [] { return int64_t{1000}; };
@@ -129,6 +131,7 @@ TEST_CASE("decision records: masked fields, derived buckets, counters, charges, 
     CHECK(third["charges"] == nlohmann::json::parse(
                                   R"([{"amount":4.0,"counter":"spend","key":"acme"},
                                       {"amount":1.0,"counter":"per_target","key":"cheap"}])"));
+    CHECK(!third.contains("faults"));  // every charge was made
     CHECK(third["decision"]["target"] == "cheap");
     CHECK(!third["decision"].contains("explain"));
     CHECK(third["eval_ns"].is_number_integer());
@@ -222,6 +225,238 @@ TEST_CASE("a rejected decision charges nothing; offline counters read the snapsh
   CHECK(d.charges().size() == 2);          // computed and audited ...
   CHECK(d.charge_receipts().size() == 2);  // ... but the store is not charged offline
   CHECK(e->counters().Read(0, "zed").value == 0.0);
+}
+
+TEST_CASE("a charge the counter store refuses is a charge:NAME fault, in explain and the record") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "refused-jit" : "refused-interp");
+    // Room for one key: `spend` takes it, `per_target` is refused (full).
+    Budget b(kind, log, 1);
+    auto worker = b.engine->NewWorker();
+    auto request = b.engine->NewRequest();
+    EngineDecision d;
+    DecideOptions o;
+    o.explain = true;
+    REQUIRE(request->SetJson(R"({"id":"r1","tenant":"acme","user":"u","tokens":2000})").code ==
+            ErrorCode::kOk);
+    REQUIRE(b.engine->Decide(*worker, *request, o, &d).code == ErrorCode::kOk);
+    REQUIRE(d.target() == "cheap");
+    REQUIRE(d.charge_receipts().size() == 2);
+    CHECK(d.charge_receipts()[0].status == CounterStatus::kOk);
+    CHECK(d.charge_receipts()[1].status == CounterStatus::kFull);
+    CHECK(b.store->Read(0, "acme").value == doctest::Approx(2.0));
+    REQUIRE(d.explain());
+    const Fault want{"cheap", "charge:per_target", {"refused by the counter store: full"}};
+    CHECK(std::count(d.explain()->faults.begin(), d.explain()->faults.end(), want) == 1);
+    CHECK(b.engine->ReadStats().faulted_decisions == 1);
+    // Without explain the decision carries no faults, but the record does.
+    REQUIRE(request->SetJson(R"({"id":"r2","tenant":"acme","user":"u","tokens":1000})").code ==
+            ErrorCode::kOk);
+    REQUIRE(b.engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    CHECK(!d.explain());
+    b.writer->Close();
+
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    const auto made = nlohmann::json::parse(R"([{"amount":2.0,"counter":"spend","key":"acme"}])");
+    const auto faults = nlohmann::json::parse(
+        R"([{"fields":["refused by the counter store: full"],"rule":"charge:per_target",
+             "target":"cheap"}])");
+    CHECK(recs[0]["charges"] == made);
+    CHECK(recs[0]["faults"] == faults);
+    CHECK(recs[1]["charges"][0]["amount"] == 1.0);
+    CHECK(recs[1]["faults"] == faults);
+    CHECK(VerifyAuditLog({log}).ok());
+  }
+}
+
+TEST_CASE("a charge with a missing or NaN amount is not made: a charge:NAME fault") {
+  const char* policy = R"(policy p version "1"
+request {
+  id: string id
+  tenant: string
+  cost: float?
+}
+target attributes { zone: string }
+telemetry per target { healthy: bool }
+counter spend by request.tenant window 1s
+target only { zone: "a" }
+route main {
+  require healthy: telemetry.healthy
+  charge spend: request.cost
+}
+)";
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    EngineOptions o;
+    o.engine = kind;
+    o.clock = [] { return int64_t{1000}; };
+    auto e = Engine::Create(o);
+    LoadResult r = e->LoadPolicySource("p.mxl", policy);
+    REQUIRE_MESSAGE(r.ok, r.rendered);
+    REQUIRE(!e->PublishSnapshot(R"({"taken_at":1000,"targets":[{"name":"only","healthy":true}]})"));
+    auto worker = e->NewWorker();
+    auto request = e->NewRequest();
+    EngineDecision d;
+    DecideOptions explain;
+    explain.explain = true;
+    auto decide = [&](const char* json) {
+      REQUIRE(request->SetJson(json).code == ErrorCode::kOk);
+      REQUIRE(e->Decide(*worker, *request, explain, &d).code == ErrorCode::kOk);
+      REQUIRE(d.outcome() == Outcome::kRouted);
+      REQUIRE(d.explain());
+    };
+    decide(R"({"id":"r1","tenant":"acme"})");
+    CHECK(d.charges().empty());
+    CHECK(d.explain()->faults == std::vector<Fault>{{"only", "charge:spend", {"request.cost"}}});
+    decide(R"({"id":"r2","tenant":"acme","cost":"NaN"})");
+    CHECK(d.charges().empty());
+    CHECK(d.explain()->faults == std::vector<Fault>{{"only", "charge:spend", {"NaN"}}});
+    decide(R"({"id":"r3","tenant":"acme","cost":2.5})");
+    REQUIRE(d.charges().size() == 1);
+    CHECK(d.explain()->faults.empty());
+    CHECK(e->counters().Read(0, "acme").value == 2.5);
+  }
+}
+
+// An engine of `kind` over `policy` and `snapshot`, auditing to `log`.
+struct Audited {
+  std::shared_ptr<AuditWriter> writer;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Worker> worker;
+  std::unique_ptr<EngineRequest> request;
+  EngineDecision d;
+
+  Audited(EngineKind kind, const std::string& log, const char* policy, const char* snapshot) {
+    AuditOptions ao;
+    ao.path = log;
+    std::string error;
+    writer = AuditWriter::Open(ao, &error);
+    REQUIRE_MESSAGE(writer, error);
+    EngineOptions o;
+    o.engine = kind;
+    o.clock = [] { return int64_t{1000}; };
+    o.audit = writer;
+    engine = Engine::Create(o);
+    REQUIRE(engine);
+    LoadResult r = engine->LoadPolicySource("p.mxl", policy);
+    REQUIRE_MESSAGE(r.ok, r.rendered);
+    REQUIRE(!engine->PublishSnapshot(snapshot));
+    worker = engine->NewWorker();
+    request = engine->NewRequest();
+  }
+
+  // The target of a decision on `json`.
+  std::string Target(const std::string& json) {
+    REQUIRE(request->SetJson(json).code == ErrorCode::kOk);
+    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
+    return std::string(d.target());
+  }
+};
+
+const char* const kMaskedPolicy = R"(policy masked version "1"
+type Tier = enum { free, pro }
+request {
+  id: string id
+  email: string sensitive
+  ip: string sensitive
+  tier: Tier sensitive
+  tokens: int
+}
+target attributes {
+  internal: bool = false
+  cost: float
+}
+telemetry per target { healthy: bool }
+let vips = ["bob@corp.example"]
+target inside { internal: true, cost: 1.0 }
+target outside { cost: 2.0 }
+route main {
+  require healthy: telemetry.healthy
+  forbid outsiders: target.internal and not matches(request.email, "@corp\\.example$")
+  minimize cost: target.cost weight (request.tier == pro ? 2.0 : 1.0)
+  annotate "x-email-len": len(request.email)
+  annotate "x-internal-ip": cidr_contains("10.0.0.0/8", request.ip) and request.tokens > 10
+  annotate "x-vip": request.email in vips
+}
+)";
+
+TEST_CASE("decision records carry the values of expressions over masked fields") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "expr-jit" : "expr-interp");
+    Audited a(
+        kind, log, kMaskedPolicy,
+        R"({"taken_at":1000,"targets":[{"name":"inside","healthy":true},{"name":"outside","healthy":true}]})");
+    CHECK(
+        a.Target(
+            R"({"id":"r1","email":"eve@evil.example","ip":"10.1.2.3","tier":"pro","tokens":50})") ==
+        "outside");
+    CHECK(
+        a.Target(
+            R"({"id":"r2","email":"bob@corp.example","ip":"192.0.2.1","tier":"free","tokens":50})") ==
+        "inside");
+    a.writer->Close();
+
+    const std::string text = ReadFile(log);
+    // (bob@corp.example is in the policy, and so in a key.)
+    for (const char* secret : {"eve@evil", "10.1.2.3", "192.0.2.1"})
+      CHECK_MESSAGE(text.find(secret) == std::string::npos, secret);
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    // Keyed by canonical source, `let`s spelled out; the maximal expression
+    // only (`not matches(...)`, not also `matches(...)`; the whole weight).
+    const std::string re = R"x("expr:not matches(request.email, \"@corp\\\\.example$\")")x";
+    const std::string vip = R"x("expr:request.email in vips where vips = [\"bob@corp.example\"]")x";
+    const std::string cidr = R"x("expr:cidr_contains(\"10.0.0.0/8\", request.ip)")x";
+    const std::string weight = R"x("expr:request.tier == pro ? 2.0 : 1.0")x";
+    const std::string len = R"x("expr:len(request.email)")x";
+    // `cidr_contains(...) and request.tokens > 10` reads an unmasked field:
+    // only its masked part is derived.
+    CHECK(recs[0]["derived"] == nlohmann::json::parse("{" + re + ":true," + vip + ":false," + cidr +
+                                                      ":true," + weight + ":2.0," + len + ":16}"));
+    CHECK(recs[1]["derived"] == nlohmann::json::parse("{" + re + ":false," + vip + ":true," + cidr +
+                                                      ":false," + weight + ":1.0," + len + ":16}"));
+    CHECK(recs[0]["decision"]["annotations"]["x-email-len"] == 16);
+    CHECK(recs[1]["decision"]["annotations"]["x-vip"] == true);
+  }
+}
+
+// The JIT compiles this route's rules, string comparison included: audited,
+// the decision takes the interpreter, which records the comparison's value.
+const char* const kNativePolicy = R"(policy native version "1"
+request {
+  id: string id
+  email: string sensitive
+}
+target attributes { cost: float }
+telemetry per target { healthy: bool }
+target a { cost: 1.0 }
+target b { cost: 2.0 }
+route main {
+  require healthy: telemetry.healthy
+  forbid blocked: target.cost < 1.5 and request.email == "eve@evil.example"
+  minimize cost: target.cost
+}
+)";
+
+TEST_CASE("a compiled comparison with a masked field is recorded too") {
+  for (EngineKind kind : Engines()) {
+    CAPTURE(static_cast<int>(kind));
+    const std::string log = TempLog(kind == EngineKind::kJit ? "native-jit" : "native-interp");
+    Audited a(
+        kind, log, kNativePolicy,
+        R"({"taken_at":1000,"targets":[{"name":"a","healthy":true},{"name":"b","healthy":true}]})");
+    CHECK(a.Target(R"({"id":"r1","email":"eve@evil.example"})") == "b");
+    CHECK(a.Target(R"({"id":"r2","email":"bob@corp.example"})") == "a");
+    a.writer->Close();
+    std::vector<nlohmann::json> recs = Records(log);
+    REQUIRE(recs.size() == 2);
+    const std::string key = R"(expr:request.email == "eve@evil.example")";
+    CHECK(recs[0]["derived"] == nlohmann::json{{key, true}});
+    CHECK(recs[1]["derived"] == nlohmann::json{{key, false}});
+  }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "mixtral/compiler/compiler.h"
 #include "mixtral/stdlib/bytes.h"
 #include "parse/parse.h"
+#include "passes/derived.h"
 #include "passes/validate.h"
 
 namespace mixtral {
@@ -73,6 +74,7 @@ class Driver {
     passes::Validate(*policy, *ir_, &out_.diagnostics);
     Dump("validate");
     if (out_.diagnostics.has_errors()) return;
+    passes::FindDerivedExprs(*policy, ir_.get());
     policy->hash = driver::PolicyHash(hashed_);
     policy->ir = ir_;
     out_.policy = std::move(policy);

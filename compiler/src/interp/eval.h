@@ -26,6 +26,9 @@ struct EvalCtx {
   std::vector<std::string>* missing = nullptr;
   // The options' audit hooks (counters, record, masked, derived); null: none.
   const EvalOptions* hooks = nullptr;
+  // Inside an expression whose value is being recorded as derived: its
+  // sub-expressions are not recorded again.
+  bool deriving = false;
 };
 
 // Attaches the options' audit hooks to a decision's context (when any is set).
@@ -43,7 +46,31 @@ inline bool MaskedRead(const EvalCtx& ctx, uint32_t index) {
   return true;
 }
 
+// The replay's recorded derived value under `key` (EvalOptions::derived),
+// or null when not replaying or nothing was recorded under it.
+inline const std::optional<Scalar>* RecordedDerived(const EvalCtx& ctx, std::string_view key) {
+  if (!ctx.hooks || !ctx.hooks->derived) return nullptr;
+  for (const DerivedValue& d : *ctx.hooks->derived)
+    if (d.first == key) return &d.second;
+  return nullptr;
+}
+
+// Records a derived value for the audit record; the first value of a key
+// stands (every later one is the same value, computed again).
+inline void RecordDerived(EvalRecord* record, std::string_view key, std::optional<Scalar> value) {
+  for (const DerivedValue& d : record->derived)
+    if (d.first == key) return;
+  record->derived.emplace_back(std::string(key), std::move(value));
+}
+
+// An expression's value. With audit hooks, an expression over masked
+// fields only (PolicyIR::derived_exprs) is recorded, or in replay taken
+// from the record, as a whole: see EvalDerived.
 Value Eval(const EvalCtx& ctx, ast::ExprId id);
+// The same without that check (expr_eval.cc).
+Value EvalNode(const EvalCtx& ctx, ast::ExprId id);
+// derived_eval.cc: `id`, whose derived_slot is set, under the audit hooks.
+Value EvalDerived(const EvalCtx& ctx, ast::ExprId id);
 
 // The context of one decision: a request against a snapshot at `now_ms`.
 inline EvalCtx DecisionCtx(const Policy& policy, const BoundRequest& request,

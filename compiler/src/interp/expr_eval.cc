@@ -339,8 +339,15 @@ bool TargetStale(const EvalCtx& ctx, const BoundTarget& t) {
 }
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id) {
+  if (ctx.hooks && ctx.hooks->masked && !ctx.deriving && id < ctx.ir->derived_slot.size() &&
+      ctx.ir->derived_slot[id])
+    return EvalDerived(ctx, id);
   // Most nodes a rule evaluates are input reads: skip the dispatch for them.
   if (const Value* stored = Stored(ctx, id)) return *stored;
+  return EvalNode(ctx, id);
+}
+
+Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
   const ast::Expr& e = ctx.ir->program.at(id);
   const Ref& ref = ctx.ir->ref[id];
   return std::visit(

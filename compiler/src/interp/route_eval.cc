@@ -50,10 +50,11 @@ void ComputeAnnotations(const EvalCtx& ctx, const ast::Route& route, Decision* d
 std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name, ast::ExprId key_expr,
                                   std::string_view salt) {
   const EvalOptions* hooks = ctx.hooks;
-  if (hooks && hooks->derived) {
-    for (const auto& [k, bucket] : *hooks->derived)
-      if (k == name)
-        return bucket < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(bucket));
+  if (const std::optional<Scalar>* recorded = RecordedDerived(ctx, name)) {
+    if (!*recorded) return std::nullopt;
+    const auto* bucket = std::get_if<int64_t>(&**recorded);
+    if (bucket && *bucket >= 0 && *bucket < 10000) return static_cast<uint32_t>(*bucket);
+    // Not a bucket: the key is evaluated, and its masked read counted.
   }
   EvalRecord* record = hooks ? hooks->record : nullptr;
   const bool before = record && record->masked_read;
@@ -69,11 +70,9 @@ std::optional<uint32_t> KeyBucket(const EvalCtx& ctx, const std::string& name, a
     // Replaying without a recorded bucket: a masked read stays a masked read.
     record->masked_read = record->masked_read || before;
   } else if (record) {
-    if (record->masked_read) {
-      bool seen = std::any_of(record->derived.begin(), record->derived.end(),
-                              [&](const auto& d) { return d.first == name; });
-      if (!seen) record->derived.emplace_back(name, bucket ? int64_t{*bucket} : int64_t{-1});
-    }
+    if (record->masked_read)
+      RecordDerived(record, name,
+                    bucket ? std::optional<Scalar>(int64_t{*bucket}) : std::optional<Scalar>());
     // Read through the bucket, which the record now carries.
     record->masked_read = before;
   }
@@ -535,7 +534,8 @@ class RouteRun {
   }
 
   void Charges() {
-    for (RouteCharge& c : RouteCharges(WithTarget(primary_, nullptr), route_index_))
+    std::vector<mixtral::Fault>* faults = d_.explain ? &d_.explain->faults : nullptr;
+    for (RouteCharge& c : RouteCharges(WithTarget(primary_, nullptr), route_index_, faults))
       d_.charges.push_back(std::move(c.charge));
   }
 
@@ -564,7 +564,8 @@ void EvaluateRoute(const EvalCtx& base, size_t route, const EvalOptions& options
   RouteRun(base, route, options, d, kernel, std::move(route_faults)).Run();
 }
 
-std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route) {
+std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route,
+                                      std::vector<Fault>* faults) {
   std::vector<RouteCharge> out;
   const PolicyIR& ir = *ctx.ir;
   for (const ast::ChargeClause& c : ir.program.routes[route].charges) {
@@ -572,9 +573,21 @@ std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route) {
     for (; index < ir.program.counters.size(); ++index)
       if (ir.program.counters[index].name == c.counter) break;
     if (index == ir.program.counters.size()) continue;
-    Value key = Eval(ctx, ir.program.counters[index].key);
-    std::optional<double> amount = AsNumber(Eval(ctx, c.amount));
-    if (key.kind() != K::kString || !amount) continue;
+    std::vector<std::string> fields;
+    EvalCtx noted = ctx;
+    noted.missing = faults ? &fields : nullptr;
+    Value key = Eval(noted, ir.program.counters[index].key);
+    std::optional<double> amount = AsNumber(Eval(noted, c.amount));
+    if (amount && std::isnan(*amount)) {
+      amount.reset();
+      fields.push_back("NaN");
+    }
+    if (key.kind() != K::kString || !amount) {
+      if (faults)
+        faults->push_back(
+            Fault{ctx.target ? ctx.target->name : "", "charge:" + c.counter, std::move(fields)});
+      continue;
+    }
     RouteCharge rc;
     rc.charge = Charge{c.counter, std::string(key.as_string()), *amount};
     rc.counter_index = index;

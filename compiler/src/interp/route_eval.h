@@ -60,14 +60,16 @@ size_t SelectRoute(const EvalCtx& ctx, const EvalOptions& options,
                    std::vector<Fault>* faults);
 
 // The charges of route `route`'s `charge` clauses in ctx (ctx.target: the
-// decision's target), in clause order; clauses with a missing key or amount
-// make none (SPEC §8.14).
+// decision's target), in clause order; clauses with a missing key or a
+// missing or NaN amount make none, but a `charge:NAME` fault in `faults`
+// when given (SPEC §8.14).
 struct RouteCharge {
   Charge charge;
   size_t counter_index = 0;
   bool amount_reads_target = false;  // the amount is missing without a target
 };
-std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route);
+std::vector<RouteCharge> RouteCharges(const EvalCtx& ctx, size_t route,
+                                      std::vector<Fault>* faults = nullptr);
 
 // The split arm of a route for this request (contract §6), or nullopt.
 std::optional<uint32_t> SplitVariant(const EvalCtx& ctx, size_t route);

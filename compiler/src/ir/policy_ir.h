@@ -58,6 +58,14 @@ struct CounterInfo {
   bool target_keyed = false;  // the key reads target.*: only readable per target
 };
 
+// An expression whose value the audit record carries when every request field
+// it reads is masked, so that replay can use the value in place of the
+// fields (lang/SPEC.md §19.1).
+struct DerivedExpr {
+  std::string key;               // "expr:" + canonical source (see passes/derived.h)
+  std::vector<uint32_t> fields;  // the request slots it reads, sorted
+};
+
 struct PolicyIR {
   ast::Program program;
   std::vector<TypeId> type;                                            // by ExprId
@@ -71,6 +79,8 @@ struct PolicyIR {
   std::map<std::string, int> static_index;   // static target name -> index
   int id_field = -1;                         // request slot marked `id`
   int age_s_slot = -1;                       // telemetry slot named age_s, if declared
+  std::vector<uint32_t> derived_slot;        // by ExprId: 0, or 1 + its derived_exprs index
+  std::vector<DerivedExpr> derived_exprs;
 };
 
 }  // namespace mixtral::internal

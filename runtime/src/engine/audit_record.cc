@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "engine/internal.h"
+#include "io/decision_json.h"
 #include "io/json_text.h"
 
 namespace mixtral {
@@ -88,14 +89,7 @@ class DecisionEntry final : public AuditEntry {
     if (snapshot_bound->version) {
       std::string v;
       io::JsonWriter w(&v, false);
-      if (auto* s = std::get_if<std::string>(&*snapshot_bound->version))
-        w.String(*s);
-      else if (auto* i = std::get_if<int64_t>(&*snapshot_bound->version))
-        w.Int(*i);
-      else if (auto* d = std::get_if<double>(&*snapshot_bound->version))
-        w.Double(*d);
-      else
-        w.Bool(std::get<bool>(*snapshot_bound->version));
+      io::WriteScalar(&w, *snapshot_bound->version);
       out.AddRaw("snapshot_version", v);
     } else {
       out.AddRaw("snapshot_version", "null");
@@ -118,7 +112,8 @@ class DecisionEntry final : public AuditEntry {
   bool invalid = false;
   std::vector<std::pair<uint32_t, Value>> request;  // set fields; masked ones missing
   std::vector<CounterValue> counters_read;
-  std::vector<std::pair<std::string, int64_t>> derived;
+  std::vector<DerivedValue> derived;
+  std::vector<Fault> charge_faults;  // charges the store refused (not in decision.charges)
 
  private:
   void RenderRequest(AuditMembers& out, const Policy& p) const {
@@ -159,15 +154,17 @@ class DecisionEntry final : public AuditEntry {
     std::string text;
     {
       io::JsonWriter w(&text, false);
-      auto sorted = derived;
-      std::sort(sorted.begin(), sorted.end());
+      std::vector<const DerivedValue*> sorted;
+      for (const DerivedValue& d : derived) sorted.push_back(&d);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const DerivedValue* a, const DerivedValue* b) { return a->first < b->first; });
       w.BeginObject();
-      for (const auto& [k, b] : sorted) {
-        w.Key(k);
-        if (b < 0)
-          w.Null();
+      for (const DerivedValue* d : sorted) {
+        w.Key(d->first);
+        if (d->second)
+          io::WriteScalar(&w, *d->second);
         else
-          w.Int(b);
+          w.Null();
       }
       w.EndObject();
     }
@@ -176,6 +173,12 @@ class DecisionEntry final : public AuditEntry {
                                                [](const CounterValue& c) { return c.value; }));
     out.AddRaw("charges", CounterEntries(decision.charges, "amount",
                                          [](const Charge& c) { return c.amount; }));
+    if (!charge_faults.empty()) {
+      std::string faults;
+      io::JsonWriter w(&faults, false);
+      io::WriteFaults(&w, charge_faults);
+      out.AddRaw("faults", faults);
+    }
   }
 
   // [{counter, key, <number>}] with the keys in canonical (code-point) order:
@@ -239,6 +242,18 @@ void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
   }
   entry->counters_read = out.counters_read_;
   entry->derived = out.derived_;
+  // A charge the store refused was not made: the record has it as a fault.
+  if (!out.receipts_.empty()) {
+    std::vector<Charge>& made = entry->decision.charges;
+    size_t kept = 0;
+    for (size_t k = 0; k < made.size(); ++k) {
+      if (k < out.receipts_.size() && out.receipts_[k].status != CounterStatus::kOk)
+        entry->charge_faults.push_back(RefusedChargeFault(out.target(), made[k], out.receipts_[k]));
+      else if (kept++ != k)
+        made[kept - 1] = std::move(made[k]);
+    }
+    made.resize(kept);
+  }
   e.options.audit->Append(std::move(entry));
 }
 

@@ -17,6 +17,13 @@ std::optional<size_t> CounterIndex(const Policy& p, std::string_view name) {
 
 }  // namespace
 
+Fault RefusedChargeFault(std::string_view target, const Charge& charge,
+                         const ChargeReceipt& receipt) {
+  return Fault{std::string(target),
+               "charge:" + charge.counter,
+               {std::string("refused by the counter store: ") + CounterStatusName(receipt.status)}};
+}
+
 std::optional<double> LiveCounters::Read(size_t counter_index, std::string_view key) {
   if (!store || !version || counter_index >= version->counter_ids.size()) return std::nullopt;
   CounterRead r = store->Read(version->counter_ids[counter_index], key);
@@ -39,6 +46,15 @@ void EngineInternals::ApplyCharges(Engine::Impl& e, const std::shared_ptr<const 
   }
   out->receipts_.resize(batch.size());
   if (!e.options.offline_counters) e.counters->ChargeMany(batch, out->receipts_);
+  // A charge the store refused (full, a key too long, an amount out of
+  // range) is a fault of its clause (SPEC §8.14); the audit record lists it
+  // apart from the charges made (audit_record.cc).
+  if (out->full_.explain) {
+    for (size_t k = 0; k < charges.size(); ++k)
+      if (out->receipts_[k].status != CounterStatus::kOk)
+        out->full_.explain->faults.push_back(
+            RefusedChargeFault(out->target(), charges[k], out->receipts_[k]));
+  }
   // What ChargeAdjust needs to recompute the charges later.
   out->charged_version_ = v;
   out->charged_snapshot_ = snapshot;

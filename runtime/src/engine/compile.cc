@@ -7,6 +7,7 @@
 
 #include "engine/internal.h"
 #include "mixtral/compiler/compiler.h"
+#include "mixtral/compiler/interpreter.h"
 #include "mixtral/compiler/outline.h"
 
 namespace mixtral {
@@ -106,6 +107,7 @@ std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std
     v->sensitive.push_back(f.sensitive ? 1 : 0);
     v->has_sensitive |= f.sensitive;
   }
+  v->audit_interpreted = v->has_sensitive && DerivesFromMasked(*cr.policy, v->sensitive);
   // Counters survive a reload that keeps their name and window: Declare
   // returns the same id (SPEC §6.9).
   for (size_t i = 0; i < cr.policy->counters.size(); ++i) {

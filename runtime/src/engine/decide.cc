@@ -32,8 +32,7 @@ struct DecideInto {
   static int32_t Run(Engine::Impl& e, const CompiledVersion& v, const BoundSnapshot& snapshot,
                      JitFrame& frame, JitRequest& jit_request, BoundRequest& scratch,
                      const EngineRequest& request, int64_t now, const DecideOptions& o,
-                     uint64_t generation, EngineDecision* out, bool* invalid,
-                     Worker::Impl* hooks) {
+                     uint64_t generation, EngineDecision* out, bool* invalid, Worker::Impl* hooks) {
     int32_t target_index = -1;
     const Policy& p = *v.policy;
     *invalid = false;
@@ -43,7 +42,7 @@ struct DecideInto {
       out->route_.clear();
       out->reject_status_ = 400;
       out->reject_reason_ = err->ToString();
-    } else if (v.compact && !o.explain && !o.route) {
+    } else if (v.compact && !o.explain && !o.route && !(e.options.audit && v.audit_interpreted)) {
       CompactDecision cd;
       jit_request.Bind(*v.jit, scratch);
       EvaluateJitCompact(*v.jit, frame, jit_request, now, false, &cd);
@@ -68,7 +67,8 @@ struct DecideInto {
       eo.route = o.route;
       // The audit hooks: counter values come from the store (or, offline,
       // the snapshot) and every one read is recorded; masked fields record
-      // the buckets derived from them.
+      // the values derived from them (on the interpreter, which records them
+      // all).
       if (hooks && (!p.counters.empty() || (e.options.audit && v.has_sensitive))) {
         hooks->record.Clear();
         eo.record = &hooks->record;
@@ -81,8 +81,9 @@ struct DecideInto {
         live->version = &v;
         eo.counters = live;
       }
-      out->AdoptFull(v.jit ? EvaluateJit(*v.jit, frame, scratch, now, eo)
-                           : Evaluate(p, scratch, snapshot, now, eo));
+      const bool jit = v.jit && !(eo.masked && v.audit_interpreted);
+      out->AdoptFull(jit ? EvaluateJit(*v.jit, frame, scratch, now, eo)
+                         : Evaluate(p, scratch, snapshot, now, eo));
       if (eo.record) EngineInternals::TakeRecord(*eo.record, out);
     }
     // Identity fields (contract §1), into buffers that keep their capacity.
@@ -180,9 +181,9 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   }
   if (invalid) Bump(w.stats->invalid);
   if (request.impl->unknown_fields) Bump(w.stats->unknown_fields, request.impl->unknown_fields);
-  CountDecision(*w.stats, *out, target_index);
   if (!out->charges().empty() && out->outcome() != Outcome::kRejected)
     EngineInternals::ApplyCharges(e, s->active.version, s->active.snapshot, w.scratch, out);
+  CountDecision(*w.stats, *out, target_index);  // a refused charge is a fault too
   DecideInto::Pin(out, s->active.version, w.scratch);
   if (audited)
     EngineInternals::AuditDecision(

@@ -26,6 +26,9 @@ struct CompiledVersion {
   std::vector<uint8_t> reads_request_field;  // by request slot
   std::vector<uint8_t> sensitive;            // by request slot: masked in audit records
   bool has_sensitive = false;
+  // An audited decision records values derived from sensitive fields that
+  // only the interpreter records (DerivesFromMasked): it takes that path.
+  bool audit_interpreted = false;
   std::vector<CounterId> counter_ids;  // by counter declaration, in the engine's store
 };
 
@@ -165,6 +168,11 @@ std::shared_ptr<const CompiledVersion> CompileVersion(Engine::Impl& e, const std
                                                       std::string text, bool from_file,
                                                       LoadResult* result);
 uint64_t RequestSchemaId(const Policy& policy);
+
+// charges.cc: the explain fault of a charge of the decision to `target`,
+// which the counter store refused with `receipt`.
+Fault RefusedChargeFault(std::string_view target, const Charge& charge,
+                         const ChargeReceipt& receipt);
 
 // What a decision record captures beyond the EngineDecision.
 struct AuditCapture {

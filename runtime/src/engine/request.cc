@@ -246,11 +246,17 @@ EngineError EngineRequest::SetFieldJson(size_t index, std::string_view json) {
 }
 
 EngineError EngineRequest::SetJson(std::string_view json) {
+  return SetJsonWith(json, false);  // counted instead, unless the schema is closed
+}
+
+EngineError EngineRequest::SetJsonStrict(std::string_view json) { return SetJsonWith(json, true); }
+
+EngineError EngineRequest::SetJsonWith(std::string_view json, bool reject_unknown) {
   Clear();
   BoundRequest bound;
   RequestBindInfo info;
   RequestBindOptions options;
-  options.reject_unknown = false;  // counted instead, unless the schema is closed
+  options.reject_unknown = reject_unknown;
   auto err = BindRequestJson(*impl->policy, json, options, &bound, &info);
   impl->unknown_fields = info.unknown_fields;
   impl->json_id = info.decision_id;

@@ -1,6 +1,8 @@
 // DecisionV1 as JSON (contract §1). Keys are written in code-point order by
 // hand, so the compact form is canonical (§12) without building a tree; the
 // maps keyed by target name are sorted here.
+#include "io/decision_json.h"
+
 #include <algorithm>
 #include <string>
 #include <type_traits>
@@ -11,11 +13,8 @@
 #include "mixtral/runtime/inputs.h"
 
 namespace mixtral {
-namespace {
 
-using io::JsonWriter;
-
-void WriteScalar(JsonWriter* w, const Scalar& s) {
+void io::WriteScalar(JsonWriter* w, const Scalar& s) {
   std::visit(
       [w](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -31,6 +30,11 @@ void WriteScalar(JsonWriter* w, const Scalar& s) {
       },
       s);
 }
+
+namespace {
+
+using io::JsonWriter;
+using io::WriteScalar;
 
 void WriteOptString(JsonWriter* w, const std::optional<std::string>& s) {
   if (s) {
@@ -99,23 +103,7 @@ void WriteExplain(JsonWriter* w, const Explain& e) {
   w->EndArray();
 
   w->Key("faults");
-  w->BeginArray();
-  for (const Fault& f : e.faults) {
-    w->BeginObject();
-    w->Key("fields");
-    WriteStrings(w, f.fields);
-    w->Key("rule");
-    w->String(f.rule);
-    // A route-level condition has no target.
-    w->Key("target");
-    if (f.target.empty()) {
-      w->Null();
-    } else {
-      w->String(f.target);
-    }
-    w->EndObject();
-  }
-  w->EndArray();
+  io::WriteFaults(w, e.faults);
 
   w->Key("removed");
   w->BeginObject();
@@ -324,6 +312,26 @@ std::string BatchErrorJson(size_t line, const InputError& error) {
   w.Int(static_cast<int64_t>(line));
   w.EndObject();
   return out;
+}
+
+void io::WriteFaults(JsonWriter* w, const std::vector<Fault>& faults) {
+  w->BeginArray();
+  for (const Fault& f : faults) {
+    w->BeginObject();
+    w->Key("fields");
+    WriteStrings(w, f.fields);
+    w->Key("rule");
+    w->String(f.rule);
+    // A route-level condition has no target.
+    w->Key("target");
+    if (f.target.empty()) {
+      w->Null();
+    } else {
+      w->String(f.target);
+    }
+    w->EndObject();
+  }
+  w->EndArray();
 }
 
 }  // namespace mixtral

@@ -64,6 +64,13 @@ struct CounterValue {
   double value = 0;
 };
 
+// A value derived from masked request fields (SPEC §19.1), by key:
+// "split:NAME" and "mirror:TARGET" hold the hash bucket of a key that read a
+// masked field (an int in [0, 10000)); "expr:SOURCE" the value of an
+// expression over masked fields only (bool, int, float, or an enum member's
+// name). nullopt: the value was missing.
+using DerivedValue = std::pair<std::string, std::optional<Scalar>>;
+
 // What one evaluation read that the audit record needs, filled when
 // EvalOptions::record points here. Clear it between decisions.
 struct EvalRecord {
@@ -71,11 +78,11 @@ struct EvalRecord {
   // in one decision reads the value recorded the first time, so the record
   // and the decision agree even while other threads charge.
   std::vector<CounterValue> counters_read;
-  // Hash buckets whose key read a masked field: ("split:NAME" | "mirror:TARGET",
-  // bucket in [0, 10000), or -1 when the key was missing). SPEC §19.1.
-  std::vector<std::pair<std::string, int64_t>> derived;
+  // The values derived from masked fields that the decision used, first
+  // used first, each key once.
+  std::vector<DerivedValue> derived;
   // Whether a masked field (EvalOptions::masked) was read other than through
-  // a derived bucket: replay cannot reproduce such a decision.
+  // a derived value: replay cannot reproduce such a decision.
   bool masked_read = false;
   void Clear() {
     counters_read.clear();
@@ -96,8 +103,9 @@ struct EvalOptions {
   // Per request field, nonzero when masked: `sensitive` fields when deciding,
   // the fields the audit record masked when replaying.
   const std::vector<uint8_t>* masked = nullptr;
-  // Replay: recorded buckets (EvalRecord::derived) used instead of hashing keys.
-  const std::vector<std::pair<std::string, int64_t>>* derived = nullptr;
+  // Replay: the recorded derived values (EvalRecord::derived), used in place
+  // of the masked fields they were derived from.
+  const std::vector<DerivedValue>* derived = nullptr;
 };
 
 struct TraceEvent {

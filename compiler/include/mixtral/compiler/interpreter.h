@@ -20,6 +20,12 @@ namespace mixtral {
 Decision Evaluate(const Policy& policy, const BoundRequest& request, const BoundSnapshot& snapshot,
                   int64_t now_ms, const EvalOptions& options = {});
 
+// Whether some expression of the policy reads masked request fields only
+// (`masked`: nonzero per masked request slot), so that an audited decision
+// records its value as derived (lang/SPEC.md §19.1). Only the interpreter
+// records them: an audited decision of such a policy is interpreted.
+bool DerivesFromMasked(const Policy& policy, const std::vector<uint8_t>& masked);
+
 // Breaker state for a snapshot about to be published (lang/SPEC.md §5.6):
 // per snapshot target, the latest `now_ms + cooldown` over the breakers
 // whose condition holds for it at `now_ms`, or nullopt when none does.

@@ -167,6 +167,10 @@ class EngineRequest {
   // ignored unless the schema is `closed`). An invalid request is kept and
   // decided as `rejected` with status 400, as the contract requires.
   EngineError SetJson(std::string_view json);
+  // The same, but an unknown field makes the request invalid, as a `closed`
+  // schema does (the CLI's binder, so that `eval --audit` records the 400s
+  // it prints).
+  EngineError SetJsonStrict(std::string_view json);
   // Back to unset: the field's default applies, or it is missing.
   EngineError Unset(size_t index);
   void Clear();
@@ -178,6 +182,7 @@ class EngineRequest {
  private:
   friend class Engine;
   EngineRequest();
+  EngineError SetJsonWith(std::string_view json, bool reject_unknown);
 };
 
 // One decision, reusable. Accessors read the decision fields (contract §1)
@@ -262,11 +267,11 @@ class EngineDecision {
   std::shared_ptr<const CompiledVersion> pinned_;
   std::vector<Value> pinned_request_;
   size_t cascade_stage_ = 0;
-  // Audit and charge state: what the decision read, the buckets derived
+  // Audit and charge state: what the decision read, the values derived
   // from masked fields, and per charge the store's receipt (ChargeAdjust
   // takes it back). The snapshot and version are pinned while charges stand.
   std::vector<CounterValue> counters_read_;
-  std::vector<std::pair<std::string, int64_t>> derived_;
+  std::vector<DerivedValue> derived_;
   std::vector<ChargeReceipt> receipts_;
   std::shared_ptr<const BoundSnapshot> charged_snapshot_;
   std::shared_ptr<const CompiledVersion> charged_version_;
