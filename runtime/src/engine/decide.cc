@@ -32,8 +32,7 @@ struct DecideInto {
   static int32_t Run(Engine::Impl& e, const CompiledVersion& v, const BoundSnapshot& snapshot,
                      JitFrame& frame, JitRequest& jit_request, BoundRequest& scratch,
                      const EngineRequest& request, int64_t now, const DecideOptions& o,
-                     uint64_t generation, EngineDecision* out, bool* invalid,
-                     Worker::Impl* hooks) {
+                     uint64_t generation, EngineDecision* out, bool* invalid, Worker::Impl* hooks) {
     int32_t target_index = -1;
     const Policy& p = *v.policy;
     *invalid = false;
@@ -186,7 +185,7 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   DecideInto::Pin(out, s->active.version, w.scratch);
   if (audited)
     EngineInternals::AuditDecision(
-        e, AuditCapture{&s->active.version, &s->active, &request, invalid}, *out);
+        e, AuditCapture{&s->audited, &request, w.audit_pool.get(), invalid}, *out);
 
   const BoundVersion& c = s->candidate;
   if (c.version && c.snapshot) {
