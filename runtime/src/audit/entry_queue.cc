@@ -2,7 +2,9 @@
 
 namespace mixtral::audit {
 
-bool EntryQueue::Push(std::unique_ptr<AuditEntry> entry) {
+bool EntryQueue::Push(std::unique_ptr<AuditEntry> owned) {
+  // A dropped entry is recycled when this goes out of scope, outside the lock.
+  EntryPtr entry(owned.release());
   bool wake = false;
   {
     std::unique_lock lock(mu_);
@@ -28,7 +30,6 @@ bool EntryQueue::Push(std::unique_ptr<AuditEntry> entry) {
   if (wake) {
     work_cv_.notify_one();
   }
-  // A dropped entry is destroyed here, outside the lock.
   return entry == nullptr;
 }
 
@@ -48,7 +49,18 @@ void EntryQueue::Take(Batch* batch, std::optional<std::chrono::steady_clock::tim
   auto has_work = [&] {
     return !pending_.empty() || pending_drops_ > 0 || flush_requested_ || closing_;
   };
+  bool lingered = false;
   while (!has_work()) {
+    if (!lingered) {
+      // Lingering, the writer is not woken by appends: under a steady flow
+      // of records the deciding threads then make no system call to wake it.
+      lingered = true;
+      auto until = std::chrono::steady_clock::now() + kLinger;
+      if (deadline && *deadline < until) until = *deadline;
+      work_cv_.wait_until(lock, until);
+      if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
+      continue;
+    }
     writer_waiting_ = true;
     if (!deadline) {
       work_cv_.wait(lock);

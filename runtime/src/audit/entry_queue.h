@@ -3,6 +3,10 @@
 // everything queued at once by swapping vectors, so the two rarely contend
 // and an appender makes a system call only to wake an idle writer.
 //
+// Before it sleeps until woken, an idle writer lingers for kLinger, polling
+// on a timer: records appended meanwhile wait at most that long, and their
+// appenders do not pay for a wake-up.
+//
 // In the drop mode a full queue drops the entry and counts it against the
 // next entry that gets in (or against the end of the batch), so that the
 // writer can put a `gap` record exactly where the records went missing.
@@ -21,10 +25,19 @@
 
 namespace mixtral::audit {
 
+// Whoever ends a queued entry's life (the writer, a dropping Push, a batch
+// abandoned by an exception) hands it back to its owner.
+struct EntryRecycler {
+  void operator()(AuditEntry* entry) const { entry->Recycle(); }
+};
+using EntryPtr = std::unique_ptr<AuditEntry, EntryRecycler>;
+
 class EntryQueue {
  public:
+  static constexpr std::chrono::microseconds kLinger{200};
+
   struct Item {
-    std::unique_ptr<AuditEntry> entry;
+    EntryPtr entry;
     uint64_t dropped_before = 0;  // entries dropped between the previous item and this one
   };
   struct Batch {

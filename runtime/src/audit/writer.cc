@@ -247,7 +247,7 @@ void AuditWriter::Impl::RunLoop() {
           Fail(RecordError());
         }
       }
-      item.entry.reset();  // entries die on this thread, as the header promises
+      item.entry.reset();  // recycled on this thread, as the header promises
     }
     if (!failed_ && batch.trailing_drops > 0 && !WriteGap(batch.trailing_drops)) {
       Fail(RecordError());

@@ -61,6 +61,13 @@ void Engine::Impl::Publish(std::shared_ptr<const CompiledVersion> active,
     if (!doc.Bind(*b->version->policy, bound.get())) b->snapshot = std::move(bound);
     b->snapshot_text = text;
   }
+  if (options.audit && next->active.version) {
+    auto audited = std::make_shared<AuditedVersion>();
+    audited->bound = next->active;
+    if (next->active.snapshot && next->active.snapshot_text)
+      audited->snapshot = AuditSnapshot{next->active.snapshot->sha256, next->active.snapshot_text};
+    next->audited = std::move(audited);
+  }
   next->layout = MakeLayout(*next);
   // Most publishes change telemetry, not names: keeping the layout spares
   // every worker a re-layout of its counters.
@@ -235,6 +242,7 @@ std::unique_ptr<Worker> Engine::NewWorker() {
   w->impl->candidate_frame = std::make_unique<JitFrame>();
   w->impl->candidate_out = std::make_unique<EngineDecision>();
   w->impl->stats = std::make_shared<WorkerStats>();
+  if (impl_->options.audit) w->impl->audit_pool.Create();
   std::lock_guard lock(impl_->stats_mu);
   impl_->workers.push_back(w->impl->stats);
   return w;

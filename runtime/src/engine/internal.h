@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,12 +58,38 @@ struct BoundVersion {
   std::shared_ptr<const std::string> snapshot_text;
 };
 
+// The active version and snapshot as one handle that a decision record
+// holds while it waits for the audit writer: one reference count per
+// decision instead of three, and the snapshot's store entry made once.
+struct AuditedVersion {
+  BoundVersion bound;
+  std::optional<AuditSnapshot> snapshot;  // when the snapshot has canonical text
+};
+
 // What a decision reads, published with one atomic pointer swap.
 struct EngineState {
   uint64_t generation = 0;
   BoundVersion active;
   BoundVersion candidate;  // version null: no candidate
   std::shared_ptr<const StatsLayout> layout;
+  std::shared_ptr<const AuditedVersion> audited;  // `active`, when audit is on
+};
+
+// audit_capture.cc: a worker's decision records for reuse, which the audit
+// writer's thread hands back once written (engine/decision_entry.h). The
+// pool outlives its worker while records are in flight.
+class AuditEntryPool;
+class AuditPoolRef {
+ public:
+  AuditPoolRef() = default;
+  ~AuditPoolRef();
+  AuditPoolRef(const AuditPoolRef&) = delete;
+  AuditPoolRef& operator=(const AuditPoolRef&) = delete;
+  void Create();
+  AuditEntryPool* get() const { return pool_; }
+
+ private:
+  AuditEntryPool* pool_ = nullptr;
 };
 
 // Diff fields in the order of contract §1's table.
@@ -108,6 +135,7 @@ struct Worker::Impl {
   uint64_t tick = 0;
   EvalRecord record;  // the audit hooks' output, per decision
   LiveCounters live;
+  AuditPoolRef audit_pool;  // created when audit is on
 };
 
 struct EngineRequest::Impl {
@@ -176,9 +204,9 @@ Fault RefusedChargeFault(std::string_view target, const Charge& charge,
 
 // What a decision record captures beyond the EngineDecision.
 struct AuditCapture {
-  const std::shared_ptr<const CompiledVersion>* version;
-  const BoundVersion* bound;
+  const std::shared_ptr<const AuditedVersion>* audited;
   const EngineRequest* request;
+  AuditEntryPool* pool;  // the worker's
   bool invalid = false;  // decided as rejected 400
 };
 
@@ -191,7 +219,7 @@ struct EngineInternals {
                            const BoundRequest& request, EngineDecision* out);
   static EngineError ChargeAdjust(Engine::Impl& e, EngineDecision& d, std::string_view target,
                                   std::optional<double> cost);
-  // audit_record.cc: queues the decision record of `out`.
+  // audit_capture.cc: queues the decision record of `out`.
   static void AuditDecision(Engine::Impl& e, const AuditCapture& c, const EngineDecision& out);
   // Moves the worker's record into the decision (swapping buffers).
   static void TakeRecord(EvalRecord& record, EngineDecision* out) {

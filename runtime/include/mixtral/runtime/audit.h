@@ -4,8 +4,10 @@
 // thread of its own renders each entry into one line of compact canonical
 // JSON, adds the members every record has (`kind`, `seq`, `prev_hash`, `ts`),
 // chains the line to the one before by SHA-256 and appends it. The decision
-// thread pays for one allocation (the entry) and one short critical section;
-// rendering, hashing, writing and syncing all happen on the writer thread.
+// thread pays for the entry and one short critical section; rendering,
+// hashing, writing and syncing all happen on the writer thread. An entry can
+// come from a pool of reusable ones (Recycle), so that capturing a record
+// allocates nothing once the pool is warm.
 //
 //   mixtral::AuditOptions options;
 //   options.path = "/var/log/mixtral/audit.jsonl";
@@ -38,7 +40,7 @@
 //
 // Threading. Open, Close and the destructor must not race with each other;
 // Append, Flush, counters() and error() are safe from any number of threads
-// at once, until Close begins. Entries are rendered and destroyed on the
+// at once, until Close begins. Entries are rendered and recycled on the
 // writer thread (or, when dropped, on the appending thread), so an entry must
 // not share unsynchronised mutable state with its creator.
 #pragma once
@@ -141,6 +143,9 @@ class AuditEntry {
   virtual void Render(AuditMembers& out) const = 0;
   // The snapshot the record references, if any.
   virtual const AuditSnapshot* snapshot() const { return nullptr; }
+  // The writer is done with the entry (written, dropped or lost): it is
+  // deleted, unless it belongs to a pool and returns itself to it.
+  virtual void Recycle() { delete this; }
 };
 
 // `charge_adjust`: a correction to an earlier charge (SPEC §19.1).
