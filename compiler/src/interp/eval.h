@@ -45,6 +45,15 @@ inline bool MaskedRead(const EvalCtx& ctx, uint32_t index) {
 
 Value Eval(const EvalCtx& ctx, ast::ExprId id);
 
+// `a OP b` on evaluated operands, for every operator but `and` and `or`
+// (which decide on one operand): the interpreter's operators, which the
+// JIT's helpers (codegen/helpers.cc) call too, so the engines cannot drift.
+Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b);
+// `base[key]`, or missing when there is no such element (§6.6.8).
+Value IndexValue(const Value& base, const Value& key);
+// `counter.NAME` (index in program.counters) under an evaluated key.
+Value CounterRead(const EvalCtx& ctx, uint32_t index, const Value& key);
+
 // The context of one decision: a request against a snapshot at `now_ms`.
 inline EvalCtx DecisionCtx(const Policy& policy, const BoundRequest& request,
                            const BoundSnapshot& snapshot, int64_t now_ms) {

@@ -157,9 +157,10 @@ Value Logic(const EvalCtx& ctx, const ast::Binary& n) {
   return Value::Missing();
 }
 
-Value Counter(const EvalCtx& ctx, uint32_t index) {
+}  // namespace
+
+Value CounterRead(const EvalCtx& ctx, uint32_t index, const Value& key) {
   const ast::CounterDecl& decl = ctx.ir->program.counters[index];
-  Value key = Eval(ctx, decl.key);
   if (key.kind() != K::kString || !ctx.snapshot) {
     Miss(ctx, "counter." + decl.name);
     return Value::Missing();
@@ -183,6 +184,12 @@ Value Counter(const EvalCtx& ctx, uint32_t index) {
   }
   if (record) record->counters_read.push_back({decl.name, std::string(key.as_string()), *value});
   return Value::Float(*value);
+}
+
+namespace {
+
+Value Counter(const EvalCtx& ctx, uint32_t index) {
+  return CounterRead(ctx, index, Eval(ctx, ctx.ir->program.counters[index].key));
 }
 
 Value Ejected(const EvalCtx& ctx) {
@@ -268,6 +275,47 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
 
 }  // namespace
 
+Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
+  switch (op) {
+    case ast::BinOp::kEq:
+    case ast::BinOp::kNe:
+      return Equality(ctx, a, b, op == ast::BinOp::kNe);
+    case ast::BinOp::kIn:
+    case ast::BinOp::kNotIn:
+      return Membership(ctx, a, b, op == ast::BinOp::kNotIn);
+    case ast::BinOp::kLt:
+    case ast::BinOp::kLe:
+    case ast::BinOp::kGt:
+    case ast::BinOp::kGe: {
+      if (a.is_missing() || b.is_missing()) return Value::Missing();
+      std::optional<int> c = Compare(a, b);
+      if (!c) {
+        Miss(ctx, "NaN");
+        return Value::Missing();
+      }
+      bool r = op == ast::BinOp::kLt   ? *c < 0
+               : op == ast::BinOp::kLe ? *c <= 0
+               : op == ast::BinOp::kGt ? *c > 0
+                                       : *c >= 0;
+      return Value::Bool(r);
+    }
+    default:
+      return Arith(ctx, op, a, b);
+  }
+}
+
+Value IndexValue(const Value& base, const Value& key) {
+  if (base.is_missing() || key.is_missing()) return Value::Missing();
+  if (base.kind() == K::kMap) {
+    for (const auto& [k, v] : base.as_map())
+      if (ValueEquals(k, key)) return v;
+  } else if (base.kind() == K::kList && key.kind() == K::kInt) {
+    int64_t i = key.as_int();
+    if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size()) return base.as_list()[i];
+  }
+  return Value::Missing();
+}
+
 std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const BoundTarget& t) {
   // lang/SPEC.md §5.5: no entry, no age; an entry without age_s counts 0.0
   // when the schema does not declare age_s, or the declared default.
@@ -316,16 +364,9 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
           Value base = Eval(ctx, n.base);
           Value key = Eval(ctx, n.index);
           if (base.is_missing() || key.is_missing()) return Value::Missing();
-          if (base.kind() == K::kMap) {
-            for (const auto& [k, v] : base.as_map())
-              if (ValueEquals(k, key)) return v;
-          } else if (base.kind() == K::kList && key.kind() == K::kInt) {
-            int64_t i = key.as_int();
-            if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size())
-              return base.as_list()[i];
-          }
-          Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
-          return Value::Missing();
+          Value v = IndexValue(base, key);
+          if (v.is_missing()) Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
+          return v;
         } else if constexpr (std::is_same_v<N, ast::Call>) {
           if (ref.kind == RefKind::kHas) {
             EvalCtx quiet = ctx;
@@ -359,32 +400,10 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
             case ast::BinOp::kAnd:
             case ast::BinOp::kOr:
               return Logic(ctx, n);
-            case ast::BinOp::kEq:
-            case ast::BinOp::kNe:
-              return Equality(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs), n.op == ast::BinOp::kNe);
-            case ast::BinOp::kIn:
-            case ast::BinOp::kNotIn:
-              return Membership(ctx, Eval(ctx, n.lhs), Eval(ctx, n.rhs),
-                                n.op == ast::BinOp::kNotIn);
-            case ast::BinOp::kLt:
-            case ast::BinOp::kLe:
-            case ast::BinOp::kGt:
-            case ast::BinOp::kGe: {
-              Value a = Eval(ctx, n.lhs), b = Eval(ctx, n.rhs);
-              if (a.is_missing() || b.is_missing()) return Value::Missing();
-              std::optional<int> c = Compare(a, b);
-              if (!c) {
-                Miss(ctx, "NaN");
-                return Value::Missing();
-              }
-              bool r = n.op == ast::BinOp::kLt   ? *c < 0
-                       : n.op == ast::BinOp::kLe ? *c <= 0
-                       : n.op == ast::BinOp::kGt ? *c > 0
-                                                 : *c >= 0;
-              return Value::Bool(r);
+            default: {
+              Value a = Eval(ctx, n.lhs);
+              return BinaryValue(ctx, n.op, a, Eval(ctx, n.rhs));
             }
-            default:
-              return Arith(ctx, n.op, Eval(ctx, n.lhs), Eval(ctx, n.rhs));
           }
         } else if constexpr (std::is_same_v<N, ast::Ternary>) {
           std::optional<bool> c = Truth(Eval(ctx, n.cond));

@@ -1,0 +1,171 @@
+// Strings, lists and maps: values the frame keeps boxed (a pointer to the
+// bound Value). Compiled code passes them, with any unboxed operand, to the
+// helpers of helpers.cc, which call the interpreter's own operators and
+// built-ins; constants (literals, lets, policy.name) sit in a per-policy table
+// that the BoxEnv points at, so the lowered IR holds only indices and stays
+// equal, and cacheable, across loads.
+#include "codegen/lower.h"
+#include "interp/const_eval.h"
+
+namespace mixtral::codegen {
+
+using internal::RefKind;
+
+llvm::Value* Lowerer::Env() {
+  uses_helpers_ = true;
+  return b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(ctx_ty_, kctx_, 9));
+}
+
+LV Lowerer::BoxedConstant(const Value& v) {
+  const uint64_t index = constants_.size();
+  constants_.push_back(v);
+  llvm::Value* table = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(env_ty_, Env(), 0));
+  llvm::Value* addr = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), table, index * sizeof(Value));
+  return LV{True(), b_.CreatePtrToInt(addr, b_.getInt64Ty()), Rep::kBoxed};
+}
+
+std::optional<Value> Lowerer::ConstantValue(ast::ExprId id) {
+  const ast::ExprNode& node = ir_.program.at(id).node;
+  bool constant = std::visit(
+      [&](const auto& n) -> bool {
+        using N = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<N, ast::IntLit> || std::is_same_v<N, ast::FloatLit> ||
+                      std::is_same_v<N, ast::StringLit> || std::is_same_v<N, ast::BoolLit> ||
+                      std::is_same_v<N, ast::DurationLit>) {
+          return true;
+        } else if constexpr (std::is_same_v<N, ast::Ident> || std::is_same_v<N, ast::Member>) {
+          RefKind k = ir_.ref[id].kind;
+          return k == RefKind::kLet || k == RefKind::kEnumMember || k == RefKind::kPolicyName ||
+                 k == RefKind::kPolicyVersion;
+        } else if constexpr (std::is_same_v<N, ast::Unary>) {
+          return n.op != ast::UnOp::kNot && ConstantValue(n.operand).has_value();
+        } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
+          for (ast::ExprId item : n.items)
+            if (!ConstantValue(item)) return false;
+          return true;
+        } else if constexpr (std::is_same_v<N, ast::MapLit>) {
+          for (const auto& [k, v] : n.entries)
+            if (!ConstantValue(k) || !ConstantValue(v)) return false;
+          return true;
+        } else {
+          return false;
+        }
+      },
+      node);
+  if (!constant) return std::nullopt;
+  // The interpreter's own evaluation, so a literal means what it means there
+  // (ints in a list<float> become floats, sets sort, later map keys win).
+  return internal::EvalConst(policy_, ir_, id);
+}
+
+LV Lowerer::AsBoxed(ast::ExprId id, const LV& v) {
+  if (v.rep != Rep::kEnumSet || KindOf(policy_.types, ir_.type[id]) != SlotKind::kBoxed) return v;
+  // A list literal of enums is a bitmask for membership; anything else needs
+  // the list itself.
+  if (std::optional<Value> c = ConstantValue(id)) return BoxedConstant(*c);
+  Unsupported(id, "a list of enums that is not constant, other than for `in`");
+}
+
+llvm::Value* Lowerer::HelperArg(const LV& v, ast::ExprId id) {
+  if (v.rep == Rep::kEnumSet) Unsupported(id, "a set of enums passed to a built-in or operator");
+  SlotKind kind = v.rep == Rep::kBool    ? SlotKind::kBool
+                  : v.rep == Rep::kInt   ? SlotKind::kInt
+                  : v.rep == Rep::kFloat ? SlotKind::kFloat
+                  : v.rep == Rep::kEnum  ? SlotKind::kEnum
+                                         : SlotKind::kBoxed;
+  llvm::Value* bits = v.rep == Rep::kBool    ? b_.CreateZExt(v.value, b_.getInt64Ty())
+                      : v.rep == Rep::kFloat ? b_.CreateBitCast(v.value, b_.getInt64Ty())
+                                             : v.value;
+  llvm::Value* tag =
+      b_.CreateSelect(v.present, b_.getInt64(1 + static_cast<uint64_t>(kind)), b_.getInt64(0));
+  llvm::Value* slot = HelperOut();
+  b_.CreateStore(bits, b_.CreateStructGEP(slot_ty_, slot, 0));
+  b_.CreateStore(tag, b_.CreateStructGEP(slot_ty_, slot, 1));
+  return slot;
+}
+
+llvm::Value* Lowerer::HelperOut() {
+  // In the entry block, so a call inside the target loop reuses one slot.
+  llvm::Function* fn = b_.GetInsertBlock()->getParent();
+  llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+  return entry.CreateAlloca(slot_ty_);
+}
+
+LV Lowerer::FromHelperOut(llvm::Value* out, Rep rep) { return LoadSlot(out, rep); }
+
+LV Lowerer::LowerBoxedBinary(ast::ExprId id, ast::BinOp op, const LV& a, const LV& b) {
+  const ast::Binary& n = std::get<ast::Binary>(ir_.program.at(id).node);
+  llvm::Value* pa = HelperArg(AsBoxed(n.lhs, a), n.lhs);
+  llvm::Value* pb = HelperArg(AsBoxed(n.rhs, b), n.rhs);
+  const TypeId type = ir_.type[id];
+  llvm::Value* out = HelperOut();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kBinarySymbol,
+      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr, ptr, i64, ptr}, false));
+  b_.CreateCall(helper, {Env(), b_.getInt64(static_cast<uint64_t>(op)), pa, pb,
+                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
+  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+}
+
+LV Lowerer::LowerIndex(ast::ExprId id, const ast::Index& n) {
+  llvm::Value* base = HelperArg(AsBoxed(n.base, Lower(n.base)), n.base);
+  llvm::Value* key = HelperArg(Lower(n.index), n.index);
+  const TypeId type = ir_.type[id];
+  llvm::Value* out = HelperOut();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kIndexSymbol, llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, ptr, i64, ptr}, false));
+  b_.CreateCall(helper, {Env(), base, key,
+                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
+  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+}
+
+LV Lowerer::LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::vector<LV>& args) {
+  if (args.size() > 4) Unsupported(id, "a built-in of more than four arguments");
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  llvm::Value* array;
+  {
+    llvm::Function* fn = b_.GetInsertBlock()->getParent();
+    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    array = entry.CreateAlloca(llvm::ArrayType::get(slot_ty_, 4));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::Value* slot = HelperArg(AsBoxed(call.args[i], args[i]), call.args[i]);
+    llvm::Value* dst =
+        b_.CreateConstInBoundsGEP2_64(llvm::ArrayType::get(slot_ty_, 4), array, 0, i);
+    b_.CreateStore(b_.CreateLoad(slot_ty_, slot), dst);
+  }
+  uint64_t prepared = UINT64_MAX;
+  if (auto p = ir_.prepared.find(id); p != ir_.prepared.end() && p->second) {
+    prepared = prepared_.size();
+    prepared_.push_back(p->second.get());
+  }
+  const TypeId type = ir_.type[id];
+  llvm::Value* out = HelperOut();
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kCallSymbol,
+      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, i64, ptr, i64, i64, ptr}, false));
+  b_.CreateCall(helper, {Env(), b_.getInt64(ir_.ref[id].index), b_.getInt64(prepared), array,
+                         b_.getInt64(args.size()),
+                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
+  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+}
+
+LV Lowerer::LowerCounter(ast::ExprId, uint32_t counter) {
+  const ast::ExprId key_expr = ir_.program.counters[counter].key;
+  llvm::Value* key = HelperArg(Lower(key_expr), key_expr);
+  reads_counters_ = true;
+  llvm::Value* out = HelperOut();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kCounterSymbol, llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr, ptr}, false));
+  b_.CreateCall(helper, {Env(), b_.getInt64(counter), key, out});
+  return FromHelperOut(out, Rep::kFloat);
+}
+
+}  // namespace mixtral::codegen
