@@ -110,6 +110,13 @@ std::string Generator::StrBool(int depth, bool per_target) {
       Use("in list field");
       return StrExpr(depth - 1, per_target) + (Pick(2) ? " in" : " not in") + " request.tags";
     case 6:
+      if (Pick(2)) {
+        // Elements that are not constants: built when the rule runs.
+        Use("in computed collection literal");
+        const bool set = Pick(2);
+        return StrExpr(depth - 1, per_target) + (Pick(2) ? " in " : " not in ") +
+               (set ? "{" : "[") + StrExpr(0, per_target) + ", " + StrLiteral() + (set ? "}" : "]");
+      }
       Use("in string literal set");
       return StrExpr(depth - 1, per_target) + (Pick(2) ? " in" : " not in") + " {" + StrLiteral() +
              ", " + StrLiteral() + "}";
@@ -119,6 +126,12 @@ std::string Generator::StrBool(int depth, bool per_target) {
              (Pick(2) ? " request.weights" : " labels");
     case 8: {
       Use("in number list");
+      if (Chance(30)) {
+        // int elements of a list<float> convert; request.f2 may be missing.
+        Use("in computed collection literal");
+        return NumExpr(0, per_target, false) + " in [request.f2, " + NumExpr(0, per_target, true) +
+               "]";
+      }
       if (Pick(2)) return NumExpr(0, per_target, true) + " in request.nums";
       return NumExpr(0, per_target, false) +
              (Pick(2) ? " in [0.5, 1.5, 30]" : " not in request.fs");
@@ -145,6 +158,10 @@ std::string Generator::StrNum(int depth, bool per_target) {
       static const char* kColls[] = {"request.tags", "request.nums", "request.weights", "labels"};
       return std::string("len(") + kColls[Pick(4)] + ")";
     case 2:
+      if (Pick(2)) {
+        Use("len of enum list literal");
+        return "len([request.tier, free, request.tier])";
+      }
       if (per_target) {
         Use("len of enum set");
         return "len(target.caps)";

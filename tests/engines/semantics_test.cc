@@ -142,6 +142,12 @@ const Case kCases[] = {
     {"request.f in [2.5, 3.0]", Verdict::kTrue},
     {"request.nan in [2.5, 3.0]", Verdict::kMissing},
     {"request.i in [1, 7]", Verdict::kTrue},
+    // Collection literals of inputs: a list keeps duplicates, a set does not,
+    // and int elements of a list<float> convert.
+    {"request.s in [request.s2, \"abc\"]", Verdict::kTrue},
+    {"len([request.s, request.s]) == 2", Verdict::kTrue},
+    {"len({request.s, request.s}) == 1", Verdict::kTrue},
+    {"request.f * 2.0 in [request.absent_f, 5]", Verdict::kTrue},
 };
 
 Verdict Judge(const mixtral::Decision& d) {

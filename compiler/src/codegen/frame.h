@@ -108,12 +108,16 @@ extern "C" void mixtral_jit_index(const BoxEnv* env, const Slot* base, const Slo
 // `prepared` indexes env->prepared, or is UINT64_MAX for none.
 extern "C" void mixtral_jit_call(const BoxEnv* env, uint64_t builtin, uint64_t prepared,
                                  const Slot* args, uint64_t n, uint64_t result_kind, Slot* out);
+// A list (set != 0: a set) literal of `n` elements that are not all constants.
+extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t set, uint64_t to_float,
+                                       const Slot* items, uint64_t n, Slot* out);
 extern "C" void mixtral_jit_counter(const BoxEnv* env, uint64_t counter, const Slot* key,
                                     Slot* out);
 inline constexpr const char* kBinarySymbol = "mixtral_jit_binary";
 inline constexpr const char* kIndexSymbol = "mixtral_jit_index";
 inline constexpr const char* kCallSymbol = "mixtral_jit_call";
 inline constexpr const char* kCounterSymbol = "mixtral_jit_counter";
+inline constexpr const char* kCollectionSymbol = "mixtral_jit_collection";
 
 // Interned strings: string literals that compiled code compares with, sorted,
 // each with its id (Lowerer::Strings). A string that is not one of them is 0,

@@ -1,7 +1,7 @@
 // The runtime helpers that compiled code calls for boxed values (strings,
 // lists, maps) and counters. Each rebuilds the operands as Values and calls
 // the function the interpreter calls for the same construct (BinaryValue,
-// IndexValue, CallBuiltin, CounterRead), so the engines agree by
+// IndexValue, CollectionValue, CallBuiltin, CounterRead), so the engines agree by
 // construction rather than by a second implementation.
 #include <bit>
 
@@ -98,6 +98,15 @@ extern "C" void mixtral_jit_call(const BoxEnv* env, uint64_t builtin, uint64_t p
         CallBuiltin(static_cast<BuiltinId>(builtin),
                     std::span<const Value>(values, std::min<uint64_t>(n, 4)), prep),
         out);
+}
+
+extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t set, uint64_t to_float,
+                                       const Slot* items, uint64_t n, Slot* out) {
+  Value::List values;
+  values.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) values.push_back(FromSlot(items[i]));
+  ToOut(env, static_cast<uint64_t>(SlotKind::kBoxed),
+        internal::CollectionValue(set != 0, to_float != 0, std::move(values)), out);
 }
 
 extern "C" void mixtral_jit_counter(const BoxEnv* env, uint64_t counter, const Slot* key,

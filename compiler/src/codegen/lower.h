@@ -150,6 +150,11 @@ class Lowerer {
   LV LowerCounter(ast::ExprId id, uint32_t counter);
   // A list literal of enums (lowered as a bitmask) as its boxed Value.
   LV AsBoxed(ast::ExprId id, const LV& v);
+  // A list or set literal as a boxed Value: a constant, or built at run time
+  // by mixtral_jit_collection.
+  LV LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
+  // The values, as tagged slots (HelperArg), in a stack array.
+  llvm::Value* SlotArray(const std::vector<LV>& values, const std::vector<ast::ExprId>& ids);
   // Stores an operand as a tagged Slot (see mixtral_jit_binary) in a fresh
   // stack slot, or the result of a helper into an LV.
   llvm::Value* HelperArg(const LV& v, ast::ExprId id);

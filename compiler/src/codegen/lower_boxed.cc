@@ -62,8 +62,44 @@ LV Lowerer::AsBoxed(ast::ExprId id, const LV& v) {
   if (v.rep != Rep::kEnumSet || KindOf(policy_.types, ir_.type[id]) != SlotKind::kBoxed) return v;
   // A list literal of enums is a bitmask for membership; anything else needs
   // the list itself.
+  const ast::ExprNode& node = ir_.program.at(id).node;
+  if (const auto* list = std::get_if<ast::ListLit>(&node)) return LowerCollection(id, list->items);
   if (std::optional<Value> c = ConstantValue(id)) return BoxedConstant(*c);
-  Unsupported(id, "a list of enums that is not constant, other than for `in`");
+  Unsupported(id, "a list of enums that is not a literal, other than for `in`");
+}
+
+llvm::Value* Lowerer::SlotArray(const std::vector<LV>& values,
+                                const std::vector<ast::ExprId>& ids) {
+  llvm::ArrayType* type = llvm::ArrayType::get(slot_ty_, std::max<size_t>(values.size(), 1));
+  llvm::Value* array;
+  {
+    llvm::Function* fn = b_.GetInsertBlock()->getParent();
+    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+    array = entry.CreateAlloca(type);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    llvm::Value* slot = HelperArg(AsBoxed(ids[i], values[i]), ids[i]);
+    b_.CreateStore(b_.CreateLoad(slot_ty_, slot), b_.CreateConstInBoundsGEP2_64(type, array, 0, i));
+  }
+  return array;
+}
+
+LV Lowerer::LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& items) {
+  if (std::optional<Value> c = ConstantValue(id)) return BoxedConstant(*c);
+  std::vector<LV> values;
+  for (ast::ExprId item : items) values.push_back(Lower(item));
+  llvm::Value* array = SlotArray(values, items);
+  const TypeInfo& info = policy_.types.info(ir_.type[id]);
+  llvm::Value* out = HelperOut();
+  auto* i64 = b_.getInt64Ty();
+  auto* ptr = b_.getPtrTy();
+  llvm::FunctionCallee helper = module_.getOrInsertFunction(
+      kCollectionSymbol,
+      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, i64, ptr, i64, ptr}, false));
+  b_.CreateCall(helper, {Env(), b_.getInt64(info.kind == TypeKind::kSet),
+                         b_.getInt64(info.elem == policy_.types.Float()), array,
+                         b_.getInt64(items.size()), out});
+  return FromHelperOut(out, Rep::kBoxed);
 }
 
 llvm::Value* Lowerer::HelperArg(const LV& v, ast::ExprId id) {
@@ -127,18 +163,7 @@ LV Lowerer::LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::ve
   if (args.size() > 4) Unsupported(id, "a built-in of more than four arguments");
   auto* i64 = b_.getInt64Ty();
   auto* ptr = b_.getPtrTy();
-  llvm::Value* array;
-  {
-    llvm::Function* fn = b_.GetInsertBlock()->getParent();
-    llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
-    array = entry.CreateAlloca(llvm::ArrayType::get(slot_ty_, 4));
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::Value* slot = HelperArg(AsBoxed(call.args[i], args[i]), call.args[i]);
-    llvm::Value* dst =
-        b_.CreateConstInBoundsGEP2_64(llvm::ArrayType::get(slot_ty_, 4), array, 0, i);
-    b_.CreateStore(b_.CreateLoad(slot_ty_, slot), dst);
-  }
+  llvm::Value* array = SlotArray(args, call.args);
   uint64_t prepared = UINT64_MAX;
   if (auto p = ir_.prepared.find(id); p != ir_.prepared.end() && p->second) {
     prepared = prepared_.size();

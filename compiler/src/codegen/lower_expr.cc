@@ -293,10 +293,8 @@ LV Lowerer::LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId
   // Collections of small enums are bitmasks; membership is all a rule asks of them.
   const TypeInfo& info = policy_.types.info(ir_.type[id]);
   if (policy_.types.info(info.elem).kind != TypeKind::kEnum ||
-      policy_.types.enum_info(info.elem).members.size() > 64) {
-    if (std::optional<Value> c = ConstantValue(id)) return BoxedConstant(*c);
-    Unsupported(id, "a collection literal that is not constant");
-  }
+      policy_.types.enum_info(info.elem).members.size() > 64)
+    return LowerCollection(id, items);
   // A missing element is simply not a member, as in the interpreter.
   llvm::Value* mask = b_.getInt64(0);
   for (ast::ExprId item : items) {

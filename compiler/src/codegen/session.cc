@@ -161,6 +161,7 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   define(kIndexSymbol, &mixtral_jit_index);
   define(kCallSymbol, &mixtral_jit_call);
   define(kCounterSymbol, &mixtral_jit_counter);
+  define(kCollectionSymbol, &mixtral_jit_collection);
   if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
     *error = ErrorText(std::move(err));
     llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));

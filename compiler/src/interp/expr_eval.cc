@@ -304,6 +304,13 @@ Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value
   }
 }
 
+Value CollectionValue(bool is_set, bool to_float, Value::List items) {
+  if (to_float)
+    for (Value& v : items)
+      if (v.kind() == K::kInt) v = Value::Float(static_cast<double>(v.as_int()));
+  return is_set ? Value::SetOf(std::move(items)) : Value::ListOf(std::move(items));
+}
+
 Value IndexValue(const Value& base, const Value& key) {
   if (base.is_missing() || key.is_missing()) return Value::Missing();
   if (base.kind() == K::kMap) {
@@ -416,15 +423,10 @@ Value Eval(const EvalCtx& ctx, ast::ExprId id) {
         } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
           Value::List items;
           items.reserve(n.items.size());
+          for (ast::ExprId item : n.items) items.push_back(Eval(ctx, item));
           TypeId elem = ctx.policy->types.info(ctx.ir->type[id]).elem;
-          for (ast::ExprId item : n.items) {
-            Value v = Eval(ctx, item);
-            if (v.kind() == K::kInt && elem == ctx.policy->types.Float())
-              v = Value::Float(static_cast<double>(v.as_int()));
-            items.push_back(std::move(v));
-          }
-          if constexpr (std::is_same_v<N, ast::SetLit>) return Value::SetOf(std::move(items));
-          return Value::ListOf(std::move(items));
+          return CollectionValue(std::is_same_v<N, ast::SetLit>, elem == ctx.policy->types.Float(),
+                                 std::move(items));
         } else if constexpr (std::is_same_v<N, ast::MapLit>) {
           Value::Map entries;
           for (const auto& [k, v] : n.entries) entries.emplace_back(Eval(ctx, k), Eval(ctx, v));
