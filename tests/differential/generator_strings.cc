@@ -121,6 +121,11 @@ std::string Generator::StrBool(int depth, bool per_target) {
       return StrExpr(depth - 1, per_target) + (Pick(2) ? " in" : " not in") + " {" + StrLiteral() +
              ", " + StrLiteral() + "}";
     case 7:
+      if (Chance(30)) {
+        Use("computed map literal");
+        return StrExpr(depth - 1, per_target) + " in {" + StrExpr(0, per_target) +
+               ": request.i1, " + StrLiteral() + ": 2}";
+      }
       Use("in map");
       return StrExpr(depth - 1, per_target) + (Pick(2) ? " in" : " not in") +
              (Pick(2) ? " request.weights" : " labels");

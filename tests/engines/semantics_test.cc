@@ -148,6 +148,8 @@ const Case kCases[] = {
     {"len([request.s, request.s]) == 2", Verdict::kTrue},
     {"len({request.s, request.s}) == 1", Verdict::kTrue},
     {"request.f * 2.0 in [request.absent_f, 5]", Verdict::kTrue},
+    {"request.s in {request.s2: 1, request.e: 2}", Verdict::kFalse},
+    {"request.e in {request.s2: 1, request.e: 2}", Verdict::kTrue},
 };
 
 Verdict Judge(const mixtral::Decision& d) {

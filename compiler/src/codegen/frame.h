@@ -98,8 +98,8 @@ inline constexpr const char* kSplitBucketSymbol = "mixtral_jit_split_bucket";
 
 // Helpers that compiled code calls on boxed values: the interpreter's own
 // operators and built-ins on Values (helpers.cc). An argument slot's
-// `present` is a tag: 0 for missing, else 1 + its SlotKind (kEnumSet is never
-// passed). A result is written as BuildRequestSlots would store the value
+// `present` is a tag: 0 for missing, else 1 + its SlotKind (a kEnumSet is a
+// set). A result is written as BuildRequestSlots would store the value
 // for `result_kind` (boxed results go to env->scratch), present 0 or 1.
 extern "C" void mixtral_jit_binary(const BoxEnv* env, uint64_t op, const Slot* a, const Slot* b,
                                    uint64_t result_kind, Slot* out);
@@ -108,8 +108,9 @@ extern "C" void mixtral_jit_index(const BoxEnv* env, const Slot* base, const Slo
 // `prepared` indexes env->prepared, or is UINT64_MAX for none.
 extern "C" void mixtral_jit_call(const BoxEnv* env, uint64_t builtin, uint64_t prepared,
                                  const Slot* args, uint64_t n, uint64_t result_kind, Slot* out);
-// A list (set != 0: a set) literal of `n` elements that are not all constants.
-extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t set, uint64_t to_float,
+// A list (kind 0), set (1) or map (2: keys and values alternate) literal of
+// `n` items that are not all constants.
+extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t kind, uint64_t to_float,
                                        const Slot* items, uint64_t n, Slot* out);
 extern "C" void mixtral_jit_counter(const BoxEnv* env, uint64_t counter, const Slot* key,
                                     Slot* out);

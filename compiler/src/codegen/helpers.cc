@@ -24,8 +24,13 @@ Value FromSlot(const Slot& s) {
       return Value::Enum(static_cast<uint32_t>(s.bits));
     case SlotKind::kBoxed:
       return *reinterpret_cast<const Value*>(s.bits);
-    case SlotKind::kEnumSet:
-      break;  // the lowering never passes one
+    case SlotKind::kEnumSet: {
+      // A set of enums (AsBoxed turns list literals of enums into lists first).
+      Value::List members;
+      for (uint32_t e = 0; e < 64; ++e)
+        if (s.bits >> e & 1) members.push_back(Value::Enum(e));
+      return Value::SetOf(std::move(members));
+    }
   }
   return Value::Missing();
 }
@@ -100,13 +105,21 @@ extern "C" void mixtral_jit_call(const BoxEnv* env, uint64_t builtin, uint64_t p
         out);
 }
 
-extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t set, uint64_t to_float,
+extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t kind, uint64_t to_float,
                                        const Slot* items, uint64_t n, Slot* out) {
-  Value::List values;
-  values.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) values.push_back(FromSlot(items[i]));
-  ToOut(env, static_cast<uint64_t>(SlotKind::kBoxed),
-        internal::CollectionValue(set != 0, to_float != 0, std::move(values)), out);
+  Value v;
+  if (kind == 2) {
+    Value::Map entries;
+    for (uint64_t i = 0; i + 1 < n; i += 2)
+      entries.emplace_back(FromSlot(items[i]), FromSlot(items[i + 1]));
+    v = Value::MapOf(std::move(entries));  // as the interpreter builds a map literal
+  } else {
+    Value::List values;
+    values.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) values.push_back(FromSlot(items[i]));
+    v = internal::CollectionValue(kind == 1, to_float != 0, std::move(values));
+  }
+  ToOut(env, static_cast<uint64_t>(SlotKind::kBoxed), std::move(v), out);
 }
 
 extern "C" void mixtral_jit_counter(const BoxEnv* env, uint64_t counter, const Slot* key,

@@ -157,7 +157,7 @@ class Lowerer {
   llvm::Value* SlotArray(const std::vector<LV>& values, const std::vector<ast::ExprId>& ids);
   // Stores an operand as a tagged Slot (see mixtral_jit_binary) in a fresh
   // stack slot, or the result of a helper into an LV.
-  llvm::Value* HelperArg(const LV& v, ast::ExprId id);
+  llvm::Value* HelperArg(const LV& v);
   llvm::Value* HelperOut();
   LV FromHelperOut(llvm::Value* out, Rep rep);
   llvm::Value* Env();

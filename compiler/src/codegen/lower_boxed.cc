@@ -78,7 +78,7 @@ llvm::Value* Lowerer::SlotArray(const std::vector<LV>& values,
     array = entry.CreateAlloca(type);
   }
   for (size_t i = 0; i < values.size(); ++i) {
-    llvm::Value* slot = HelperArg(AsBoxed(ids[i], values[i]), ids[i]);
+    llvm::Value* slot = HelperArg(AsBoxed(ids[i], values[i]));
     b_.CreateStore(b_.CreateLoad(slot_ty_, slot), b_.CreateConstInBoundsGEP2_64(type, array, 0, i));
   }
   return array;
@@ -90,25 +90,25 @@ LV Lowerer::LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& item
   for (ast::ExprId item : items) values.push_back(Lower(item));
   llvm::Value* array = SlotArray(values, items);
   const TypeInfo& info = policy_.types.info(ir_.type[id]);
+  const uint64_t kind = info.kind == TypeKind::kMap ? 2 : info.kind == TypeKind::kSet ? 1 : 0;
   llvm::Value* out = HelperOut();
   auto* i64 = b_.getInt64Ty();
   auto* ptr = b_.getPtrTy();
   llvm::FunctionCallee helper = module_.getOrInsertFunction(
       kCollectionSymbol,
       llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, i64, ptr, i64, ptr}, false));
-  b_.CreateCall(helper, {Env(), b_.getInt64(info.kind == TypeKind::kSet),
-                         b_.getInt64(info.elem == policy_.types.Float()), array,
-                         b_.getInt64(items.size()), out});
+  b_.CreateCall(helper, {Env(), b_.getInt64(kind), b_.getInt64(info.elem == policy_.types.Float()),
+                         array, b_.getInt64(items.size()), out});
   return FromHelperOut(out, Rep::kBoxed);
 }
 
-llvm::Value* Lowerer::HelperArg(const LV& v, ast::ExprId id) {
-  if (v.rep == Rep::kEnumSet) Unsupported(id, "a set of enums passed to a built-in or operator");
-  SlotKind kind = v.rep == Rep::kBool    ? SlotKind::kBool
-                  : v.rep == Rep::kInt   ? SlotKind::kInt
-                  : v.rep == Rep::kFloat ? SlotKind::kFloat
-                  : v.rep == Rep::kEnum  ? SlotKind::kEnum
-                                         : SlotKind::kBoxed;
+llvm::Value* Lowerer::HelperArg(const LV& v) {
+  SlotKind kind = v.rep == Rep::kBool      ? SlotKind::kBool
+                  : v.rep == Rep::kInt     ? SlotKind::kInt
+                  : v.rep == Rep::kFloat   ? SlotKind::kFloat
+                  : v.rep == Rep::kEnum    ? SlotKind::kEnum
+                  : v.rep == Rep::kEnumSet ? SlotKind::kEnumSet
+                                           : SlotKind::kBoxed;
   llvm::Value* bits = v.rep == Rep::kBool    ? b_.CreateZExt(v.value, b_.getInt64Ty())
                       : v.rep == Rep::kFloat ? b_.CreateBitCast(v.value, b_.getInt64Ty())
                                              : v.value;
@@ -131,8 +131,8 @@ LV Lowerer::FromHelperOut(llvm::Value* out, Rep rep) { return LoadSlot(out, rep)
 
 LV Lowerer::LowerBoxedBinary(ast::ExprId id, ast::BinOp op, const LV& a, const LV& b) {
   const ast::Binary& n = std::get<ast::Binary>(ir_.program.at(id).node);
-  llvm::Value* pa = HelperArg(AsBoxed(n.lhs, a), n.lhs);
-  llvm::Value* pb = HelperArg(AsBoxed(n.rhs, b), n.rhs);
+  llvm::Value* pa = HelperArg(AsBoxed(n.lhs, a));
+  llvm::Value* pb = HelperArg(AsBoxed(n.rhs, b));
   const TypeId type = ir_.type[id];
   llvm::Value* out = HelperOut();
   auto* i64 = b_.getInt64Ty();
@@ -146,8 +146,8 @@ LV Lowerer::LowerBoxedBinary(ast::ExprId id, ast::BinOp op, const LV& a, const L
 }
 
 LV Lowerer::LowerIndex(ast::ExprId id, const ast::Index& n) {
-  llvm::Value* base = HelperArg(AsBoxed(n.base, Lower(n.base)), n.base);
-  llvm::Value* key = HelperArg(Lower(n.index), n.index);
+  llvm::Value* base = HelperArg(AsBoxed(n.base, Lower(n.base)));
+  llvm::Value* key = HelperArg(Lower(n.index));
   const TypeId type = ir_.type[id];
   llvm::Value* out = HelperOut();
   auto* i64 = b_.getInt64Ty();
@@ -182,7 +182,7 @@ LV Lowerer::LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::ve
 
 LV Lowerer::LowerCounter(ast::ExprId, uint32_t counter) {
   const ast::ExprId key_expr = ir_.program.counters[counter].key;
-  llvm::Value* key = HelperArg(Lower(key_expr), key_expr);
+  llvm::Value* key = HelperArg(Lower(key_expr));
   reads_counters_ = true;
   llvm::Value* out = HelperOut();
   auto* i64 = b_.getInt64Ty();

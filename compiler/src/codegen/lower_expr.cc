@@ -280,8 +280,12 @@ LV Lowerer::Lower(ast::ExprId id) {
         } else if constexpr (std::is_same_v<N, ast::Index>) {
           return LowerIndex(id, n);
         } else if constexpr (std::is_same_v<N, ast::MapLit>) {
-          if (std::optional<Value> c = ConstantValue(id)) return BoxedConstant(*c);
-          Unsupported(id, "a map literal that is not constant");
+          std::vector<ast::ExprId> items;  // keys and values alternate
+          for (const auto& [k, v] : n.entries) {
+            items.push_back(k);
+            items.push_back(v);
+          }
+          return LowerCollection(id, items);
         } else {
           Unsupported(id, "this expression");
         }
