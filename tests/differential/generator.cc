@@ -353,8 +353,10 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     }
     if (static_targets_ && Chance(15)) {
       Use("safe default");
+      const bool stale = Chance(50);
+      if (stale) Use("snapshot.stale");
       p << "  safe default t" << Pick(static_targets_) << " when "
-        << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
+        << (stale ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
     }
     if (static_targets_ && Chance(20)) {
       // Keyed by the `id` field or by the optional key; binding rules apply.

@@ -150,16 +150,21 @@ class Lowerer {
   LV LowerCounter(ast::ExprId id, uint32_t counter);
   // A list literal of enums (lowered as a bitmask) as its boxed Value.
   LV AsBoxed(ast::ExprId id, const LV& v);
-  // A list or set literal as a boxed Value: a constant, or built at run time
-  // by mixtral_jit_collection.
+  // A list, set or map literal (keys and values alternating in `items`) as
+  // a boxed Value: a constant, or built at run time by mixtral_jit_collection.
   LV LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
   // The values, as tagged slots (HelperArg), in a stack array.
   llvm::Value* SlotArray(const std::vector<LV>& values, const std::vector<ast::ExprId>& ids);
   // Stores an operand as a tagged Slot (see mixtral_jit_binary) in a fresh
-  // stack slot, or the result of a helper into an LV.
+  // stack slot (HelperOut: an untagged one in the entry block).
   llvm::Value* HelperArg(const LV& v);
   llvm::Value* HelperOut();
-  LV FromHelperOut(llvm::Value* out, Rep rep);
+  // Calls a helper of frame.h with `args` and a result slot, and reads the
+  // result as `rep`.
+  LV CallHelper(const char* symbol, std::vector<llvm::Value*> args, Rep rep);
+  // The SlotKind, as an i64 constant, that a helper stores a `type` result as.
+  llvm::Value* ResultKind(TypeId type);
+  // The KernelCtx's BoxEnv; marks the policy as needing one.
   llvm::Value* Env();
 
   Rep RepOf(TypeId t, SourceRange where) const;

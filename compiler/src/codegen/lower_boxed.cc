@@ -91,15 +91,10 @@ LV Lowerer::LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& item
   llvm::Value* array = SlotArray(values, items);
   const TypeInfo& info = policy_.types.info(ir_.type[id]);
   const uint64_t kind = info.kind == TypeKind::kMap ? 2 : info.kind == TypeKind::kSet ? 1 : 0;
-  llvm::Value* out = HelperOut();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kCollectionSymbol,
-      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, i64, ptr, i64, ptr}, false));
-  b_.CreateCall(helper, {Env(), b_.getInt64(kind), b_.getInt64(info.elem == policy_.types.Float()),
-                         array, b_.getInt64(items.size()), out});
-  return FromHelperOut(out, Rep::kBoxed);
+  return CallHelper(kCollectionSymbol,
+                    {Env(), b_.getInt64(kind), b_.getInt64(info.elem == policy_.types.Float()),
+                     array, b_.getInt64(items.size())},
+                    Rep::kBoxed);
 }
 
 llvm::Value* Lowerer::HelperArg(const LV& v) {
@@ -127,42 +122,42 @@ llvm::Value* Lowerer::HelperOut() {
   return entry.CreateAlloca(slot_ty_);
 }
 
-LV Lowerer::FromHelperOut(llvm::Value* out, Rep rep) { return LoadSlot(out, rep); }
+LV Lowerer::CallHelper(const char* symbol, std::vector<llvm::Value*> args, Rep rep) {
+  // Every helper returns through a Slot passed last.
+  llvm::Value* out = HelperOut();
+  args.push_back(out);
+  std::vector<llvm::Type*> params;
+  for (llvm::Value* a : args) params.push_back(a->getType());
+  b_.CreateCall(
+      module_.getOrInsertFunction(symbol, llvm::FunctionType::get(b_.getVoidTy(), params, false)),
+      args);
+  return LoadSlot(out, rep);
+}
+
+llvm::Value* Lowerer::ResultKind(TypeId type) {
+  return b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type)));
+}
 
 LV Lowerer::LowerBoxedBinary(ast::ExprId id, ast::BinOp op, const LV& a, const LV& b) {
   const ast::Binary& n = std::get<ast::Binary>(ir_.program.at(id).node);
   llvm::Value* pa = HelperArg(AsBoxed(n.lhs, a));
   llvm::Value* pb = HelperArg(AsBoxed(n.rhs, b));
   const TypeId type = ir_.type[id];
-  llvm::Value* out = HelperOut();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kBinarySymbol,
-      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr, ptr, i64, ptr}, false));
-  b_.CreateCall(helper, {Env(), b_.getInt64(static_cast<uint64_t>(op)), pa, pb,
-                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
-  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+  return CallHelper(kBinarySymbol,
+                    {Env(), b_.getInt64(static_cast<uint64_t>(op)), pa, pb, ResultKind(type)},
+                    RepOf(type, ir_.program.at(id).range));
 }
 
 LV Lowerer::LowerIndex(ast::ExprId id, const ast::Index& n) {
   llvm::Value* base = HelperArg(AsBoxed(n.base, Lower(n.base)));
   llvm::Value* key = HelperArg(Lower(n.index));
   const TypeId type = ir_.type[id];
-  llvm::Value* out = HelperOut();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kIndexSymbol, llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, ptr, i64, ptr}, false));
-  b_.CreateCall(helper, {Env(), base, key,
-                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
-  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+  return CallHelper(kIndexSymbol, {Env(), base, key, ResultKind(type)},
+                    RepOf(type, ir_.program.at(id).range));
 }
 
 LV Lowerer::LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::vector<LV>& args) {
   if (args.size() > 4) Unsupported(id, "a built-in of more than four arguments");
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
   llvm::Value* array = SlotArray(args, call.args);
   uint64_t prepared = UINT64_MAX;
   if (auto p = ir_.prepared.find(id); p != ir_.prepared.end() && p->second) {
@@ -170,27 +165,17 @@ LV Lowerer::LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::ve
     prepared_.push_back(p->second.get());
   }
   const TypeId type = ir_.type[id];
-  llvm::Value* out = HelperOut();
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kCallSymbol,
-      llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, i64, ptr, i64, i64, ptr}, false));
-  b_.CreateCall(helper, {Env(), b_.getInt64(ir_.ref[id].index), b_.getInt64(prepared), array,
-                         b_.getInt64(args.size()),
-                         b_.getInt64(static_cast<uint64_t>(KindOf(policy_.types, type))), out});
-  return FromHelperOut(out, RepOf(type, ir_.program.at(id).range));
+  return CallHelper(kCallSymbol,
+                    {Env(), b_.getInt64(ir_.ref[id].index), b_.getInt64(prepared), array,
+                     b_.getInt64(args.size()), ResultKind(type)},
+                    RepOf(type, ir_.program.at(id).range));
 }
 
 LV Lowerer::LowerCounter(ast::ExprId, uint32_t counter) {
   const ast::ExprId key_expr = ir_.program.counters[counter].key;
   llvm::Value* key = HelperArg(Lower(key_expr));
   reads_counters_ = true;
-  llvm::Value* out = HelperOut();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kCounterSymbol, llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr, ptr}, false));
-  b_.CreateCall(helper, {Env(), b_.getInt64(counter), key, out});
-  return FromHelperOut(out, Rep::kFloat);
+  return CallHelper(kCounterSymbol, {Env(), b_.getInt64(counter), key}, Rep::kFloat);
 }
 
 }  // namespace mixtral::codegen
