@@ -27,6 +27,8 @@ std::string Generator::FloatLiteral() {
 }
 
 std::string Generator::NumExpr(int depth, bool per_target, bool want_int) {
+  if (depth > 0 && Chance(8))
+    return want_int ? StrNum(depth, per_target) : FloatFromCollections(per_target);
   int choice = Pick(depth <= 0 ? 3 : 9);
   if (choice == 0) return want_int ? IntLiteral() : FloatLiteral();
   if (choice == 1 || choice == 2) {
@@ -91,6 +93,7 @@ std::string Generator::NumExpr(int depth, bool per_target, bool want_int) {
 }
 
 std::string Generator::BoolExpr(int depth, bool per_target) {
+  if (depth > 0 && Chance(15)) return StrBool(depth, per_target);
   int choice = Pick(depth <= 0 ? 4 : 9);
   switch (choice) {
     case 0: {
@@ -205,7 +208,7 @@ std::string Generator::Request(int index) {
   if (f2 == 1) r << ",\"f2\":null";
   if (f2 >= 2) r << ",\"f2\":" << kF[Pick(11)];
   if (Pick(2)) r << ",\"key\":\"k" << Pick(20) << "\"";
-  r << "}";
+  r << RequestCollections() << "}";
   return r.str();
 }
 
@@ -227,6 +230,7 @@ std::string Generator::TelemetryEntry(const std::string& name) {
   field("util", kF[Pick(8)]);
   static const char* kAge[] = {"0", "5", "29.999", "30", "30.001", "-3"};
   field("age_s", kAge[Pick(6)]);
+  field("zone", StrValue());
   if (Chance(5)) e << ",\"ejected_until\":" << (1767225600000LL + Pick(60000));
   e << "}";
   return e.str();
@@ -244,7 +248,7 @@ std::string Generator::Snapshot(int64_t* now) {
     s << (i ? "," : "") << "{\"name\":\"inv" << i << "\",\"kind\":\"" << kKinds[Pick(4)]
       << "\",\"caps\":[\"" << kCaps[Pick(4)] << "\",\"" << kCaps[Pick(4)]
       << "\"],\"cost\":" << (Pick(100) / 10.0) << ",\"weight\":" << Pick(10)
-      << ",\"region\":\"eu\"}";
+      << ",\"region\":" << StrValue() << "}";
   }
   s << "],\"targets\":[";
   bool first = true;
@@ -255,7 +259,7 @@ std::string Generator::Snapshot(int64_t* now) {
   };
   for (int i = 0; i < static_targets_; ++i) entry("t" + std::to_string(i));
   for (int i = 0; i < inventory_targets_; ++i) entry("inv" + std::to_string(i));
-  s << "]}";
+  s << "]" << SnapshotCounters() << "}";
   return s.str();
 }
 
@@ -270,11 +274,17 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     << "type Tier = enum { free, pro, premium }\n"
     << "request {\n  id: string id\n  tier: Tier\n  family: Cap\n  i1: int\n  i2: int = 7\n  f1: "
        "float\n"
-    << "  f2: float?\n  b1: bool\n  key: string?\n}\n"
+    << "  f2: float?\n  b1: bool\n  key: string?\n  s1: string\n  s2: string?\n"
+    << "  tags: list<string>?\n  nums: list<int>?\n  fs: list<float>?\n"
+    << "  weights: map<string, float>?\n}\n"
     << "target attributes { kind: Kind, caps: set<Cap>, cost: float, weight: int, region: string "
        "}\n"
-    << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float } "
-       "stale after 30s\n";
+    << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float, "
+       "zone: string } stale after 30s\n"
+    << "let home = \"eu\"\n"
+    << "let labels = {\"abc\": \"x\", \"eu\": \"EU\", \"\": \"empty\", \"héllo\": \"h\"}\n"
+    << "counter spend by request.s1 window 1h\n"
+    << "counter load by target.name window 1s\n";
   if (Chance(30)) {
     Use("breaker");
     p << "breaker hot: telemetry.util > 0.9 cooldown 30s\n";
@@ -286,7 +296,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   for (int i = 0; i < static_targets_; ++i)
     p << "target t" << i << " { kind: " << kKinds[Pick(4)] << ", caps: {" << kCaps[Pick(4)] << ", "
       << kCaps[Pick(4)] << "}, cost: " << Pick(100) / 10.0 << ", weight: " << Pick(10)
-      << ", region: \"eu\" }\n";
+      << ", region: " << StrLiteral() << " }\n";
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
@@ -343,8 +353,10 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     }
     if (static_targets_ && Chance(15)) {
       Use("safe default");
+      const bool stale = Chance(50);
+      if (stale) Use("snapshot.stale");
       p << "  safe default t" << Pick(static_targets_) << " when "
-        << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
+        << (stale ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
     }
     if (static_targets_ && Chance(20)) {
       // Keyed by the `id` field or by the optional key; binding rules apply.
@@ -364,10 +376,10 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
         Use("ensemble");
         p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
       }
-      if (Chance(10)) {
-        Use("annotate string");
-        p << "  annotate \"x-region\": target.region\n";
-      }
+    }
+    if (Chance(20)) {
+      Use("annotate string");
+      p << "  annotate \"x-region\": " << (Chance(50) ? "target.region" : StrExpr(2, true)) << "\n";
     }
     if (Chance(25)) {
       // Enum, int, bool and float values; target-dependent ones are omitted

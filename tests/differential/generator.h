@@ -43,6 +43,15 @@ class Generator {
   std::string Request(int index);
   std::string Snapshot(int64_t* now);
   std::string TelemetryEntry(const std::string& name);
+  // generator_strings.cc
+  std::string StrLiteral();
+  std::string StrValue();
+  std::string StrExpr(int depth, bool per_target);
+  std::string StrBool(int depth, bool per_target);
+  std::string StrNum(int depth, bool per_target);
+  std::string FloatFromCollections(bool per_target);
+  std::string RequestCollections();
+  std::string SnapshotCounters();
 
   std::mt19937_64 rng_;
   std::map<std::string, int> histogram_;

@@ -21,7 +21,9 @@ struct Case {
 };
 
 // i = 7, big = INT64_MAX, small = INT64_MIN, zero = 0, f = 2.5, nan = NaN,
-// inf = +Infinity, nz = -0.0, b = true; absent_i and absent_f are missing.
+// inf = +Infinity, nz = -0.0, b = true; absent_i, absent_f and absent_s are
+// missing; s = "abc", s2 = "abd", e = "", u = "héllo", tags = ["a", "b"],
+// none = [], m = {"a": 1.5, "n": NaN}. The target is `t`.
 constexpr const char* kPolicy = R"(policy sem version "1"
 request {
   i: int
@@ -35,6 +37,14 @@ request {
   b: bool
   absent_i: int?
   absent_f: float?
+  s: string
+  s2: string
+  e: string
+  u: string
+  absent_s: string?
+  tags: list<string>
+  none: list<string>
+  m: map<string, float>
 }
 target t { }
 route r {
@@ -44,7 +54,8 @@ route r {
 
 constexpr const char* kRequest =
     R"({"i": 7, "big": 9223372036854775807, "small": -9223372036854775808, "zero": 0, "f": 2.5,
-        "nan": "NaN", "inf": "Infinity", "nz": -0.0, "b": true})";
+        "nan": "NaN", "inf": "Infinity", "nz": -0.0, "b": true, "s": "abc", "s2": "abd", "e": "",
+        "u": "h\u00e9llo", "tags": ["a", "b"], "none": [], "m": {"a": 1.5, "n": "NaN"}})";
 
 constexpr const char* kSnapshot = R"({"taken_at": 0, "targets": []})";
 
@@ -100,6 +111,45 @@ const Case kCases[] = {
     // Ternaries pick one branch; a missing condition is missing.
     {"(request.b ? 1 : request.absent_i) == 1", Verdict::kTrue},
     {"(request.absent_i > 0 ? 1 : 2) == 1", Verdict::kMissing},
+    // Strings compare by bytes; a missing string makes the comparison missing.
+    {"request.s < request.s2", Verdict::kTrue},
+    {"request.s == request.s2", Verdict::kFalse},
+    {"request.e < request.s", Verdict::kTrue},
+    {"request.absent_s == request.s", Verdict::kMissing},
+    {"request.absent_s != request.s or true", Verdict::kTrue},
+    {"request.s + request.e == request.s", Verdict::kTrue},
+    {"target.name + \"x\" == \"tx\"", Verdict::kTrue},
+    {"target.name < request.s", Verdict::kFalse},
+    {"policy.name == \"sem\"", Verdict::kTrue},
+    // String built-ins: code points, ASCII-only case mapping, RE2 over UTF-8.
+    {"len(request.u) == 5", Verdict::kTrue},
+    {"upper(request.u) == \"H\u00e9LLO\"", Verdict::kTrue},
+    {"starts_with(request.s, request.e)", Verdict::kTrue},
+    {"contains(request.u, \"\u00e9\")", Verdict::kTrue},
+    {"matches(request.u, \"^h.llo$\")", Verdict::kTrue},
+    {"cidr_contains(\"10.0.0.0/8\", request.s)", Verdict::kMissing},
+    {"len(request.absent_s) == 0", Verdict::kMissing},
+    // Lists and maps: membership, indexing, empty collections, NaN.
+    {"request.s in request.tags", Verdict::kFalse},
+    {"\"a\" in request.tags", Verdict::kTrue},
+    {"len(request.none) == 0", Verdict::kTrue},
+    {"request.s not in request.none", Verdict::kTrue},
+    {"request.tags[1] == \"b\"", Verdict::kTrue},
+    {"request.tags[2] == \"b\"", Verdict::kMissing},
+    {"request.m[\"a\"] > 1.0", Verdict::kTrue},
+    {"request.m[\"n\"] == request.m[\"n\"]", Verdict::kMissing},
+    {"\"zz\" in request.m", Verdict::kFalse},
+    {"request.f in [2.5, 3.0]", Verdict::kTrue},
+    {"request.nan in [2.5, 3.0]", Verdict::kMissing},
+    {"request.i in [1, 7]", Verdict::kTrue},
+    // Collection literals of inputs: a list keeps duplicates, a set does not,
+    // and int elements of a list<float> convert.
+    {"request.s in [request.s2, \"abc\"]", Verdict::kTrue},
+    {"len([request.s, request.s]) == 2", Verdict::kTrue},
+    {"len({request.s, request.s}) == 1", Verdict::kTrue},
+    {"request.f * 2.0 in [request.absent_f, 5]", Verdict::kTrue},
+    {"request.s in {request.s2: 1, request.e: 2}", Verdict::kFalse},
+    {"request.e in {request.s2: 1, request.e: 2}", Verdict::kTrue},
 };
 
 Verdict Judge(const mixtral::Decision& d) {

@@ -6,11 +6,17 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "ir/policy_ir.h"
 #include "mixtral/compiler/input.h"
 #include "mixtral/compiler/policy.h"
+#include "mixtral/stdlib/builtins.h"
+
+namespace mixtral::internal {
+struct EvalCtx;
+}
 
 namespace mixtral::codegen {
 
@@ -25,6 +31,17 @@ enum class SlotKind : uint8_t { kBool, kInt, kFloat, kEnum, kEnumSet, kBoxed };
 
 SlotKind KindOf(const TypeTable& types, TypeId t);
 
+// What compiled code reads for boxed values (strings, lists, maps): the
+// policy's constants, the literal arguments prepared when it compiled, a
+// scratch store for values that helpers compute (cleared per decision), and
+// the decision's interpreter context for counter reads. See helpers.cc.
+struct BoxEnv {
+  const Value* constants = nullptr;              // 0: Lowerer::Constants()
+  const PreparedArg* const* prepared = nullptr;  // 1: Lowerer::Prepared()
+  std::deque<Value>* scratch = nullptr;          // 2
+  const internal::EvalCtx* eval = nullptr;       // 3: null where no counter is read
+};
+
 // Everything a kernel reads for one decision. Layout is ABI between C++ and
 // the generated code: codegen/lower_*.cc index these fields by position.
 struct KernelCtx {
@@ -37,6 +54,7 @@ struct KernelCtx {
   uint64_t has_taken_at;  // 6
   uint64_t variant;       // 7
   uint64_t has_variant;   // 8
+  const BoxEnv* env;      // 9
 };
 
 // Per-target results of a route kernel.
@@ -54,7 +72,8 @@ struct KernelOut {
 inline constexpr uint64_t kExtraAgeS = 0;
 inline constexpr uint64_t kExtraEjectedUntil = 1;
 inline constexpr uint64_t kExtraNameId = 2;  // the target's name, interned (InternStrings)
-inline constexpr uint64_t kExtras = 3;
+inline constexpr uint64_t kExtraName = 3;    // the target's name as a boxed string Value
+inline constexpr uint64_t kExtras = 4;
 
 inline uint64_t TargetStride(const Policy& p) {
   return p.attributes.fields.size() + p.telemetry.fields.size() + kExtras;
@@ -76,6 +95,30 @@ void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>
 // the same stdlib helper.
 extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len);
 inline constexpr const char* kSplitBucketSymbol = "mixtral_jit_split_bucket";
+
+// Helpers that compiled code calls on boxed values: the interpreter's own
+// operators and built-ins on Values (helpers.cc). An argument slot's
+// `present` is a tag: 0 for missing, else 1 + its SlotKind (a kEnumSet is a
+// set). A result is written as BuildRequestSlots would store the value
+// for `result_kind` (boxed results go to env->scratch), present 0 or 1.
+extern "C" void mixtral_jit_binary(const BoxEnv* env, uint64_t op, const Slot* a, const Slot* b,
+                                   uint64_t result_kind, Slot* out);
+extern "C" void mixtral_jit_index(const BoxEnv* env, const Slot* base, const Slot* key,
+                                  uint64_t result_kind, Slot* out);
+// `prepared` indexes env->prepared, or is UINT64_MAX for none.
+extern "C" void mixtral_jit_call(const BoxEnv* env, uint64_t builtin, uint64_t prepared,
+                                 const Slot* args, uint64_t n, uint64_t result_kind, Slot* out);
+// A list (kind 0), set (1) or map (2: keys and values alternate) literal of
+// `n` items that are not all constants.
+extern "C" void mixtral_jit_collection(const BoxEnv* env, uint64_t kind, uint64_t to_float,
+                                       const Slot* items, uint64_t n, Slot* out);
+extern "C" void mixtral_jit_counter(const BoxEnv* env, uint64_t counter, const Slot* key,
+                                    Slot* out);
+inline constexpr const char* kBinarySymbol = "mixtral_jit_binary";
+inline constexpr const char* kIndexSymbol = "mixtral_jit_index";
+inline constexpr const char* kCallSymbol = "mixtral_jit_call";
+inline constexpr const char* kCounterSymbol = "mixtral_jit_counter";
+inline constexpr const char* kCollectionSymbol = "mixtral_jit_collection";
 
 // Interned strings: string literals that compiled code compares with, sorted,
 // each with its id (Lowerer::Strings). A string that is not one of them is 0,

@@ -41,7 +41,8 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
                           snapshot.taken_at_ms.value_or(0),
                           snapshot.taken_at_ms ? 1u : 0u,
                           0,
-                          0};
+                          0,
+                          f.StartDecision(jp)};
   if (!request.impl->complete) {
     // Not a request the binder would produce (contract §8): the library's
     // answer to an invalid request, rather than kernels run on a field they

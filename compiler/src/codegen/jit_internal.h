@@ -1,6 +1,7 @@
 // The JIT's internal objects, shared by the engine files of codegen/.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,12 @@ class JitPolicy {
   bool compact_eligible = false;            // see JitCompactEligible
   std::vector<uint32_t> assumed_present;    // request slots: see RequestSlotsComplete
   codegen::StringIds strings;               // literals compared with (lower_string.cc)
-  size_t default_route = 0;                 // the `default` route, or routes.size()
+  std::vector<Value> constants;             // Lowerer::Constants
+  std::vector<const PreparedArg*> prepared;  // Lowerer::Prepared; owned by policy->ir
+  bool uses_target_names = false;            // Lowerer::UsesTargetNames
+  bool uses_helpers = false;                 // Lowerer::UsesHelpers
+  bool reads_counters = false;               // Lowerer::ReadsCounters
+  size_t default_route = 0;                  // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };
@@ -59,6 +65,18 @@ struct JitFrame::Impl {
   std::vector<uint64_t> failed, missing;
   std::vector<double> score;
   std::vector<uint32_t> survivors;
+  std::vector<Value> names;   // the targets' names, when compiled code reads them as Values
+  std::deque<Value> scratch;  // values that helpers computed for the current decision
+  codegen::BoxEnv env;
+  // Points env at the policy's tables and empties the scratch store: once per
+  // decision, before any compiled code runs.
+  const codegen::BoxEnv* StartDecision(const JitPolicy& policy,
+                                       const internal::EvalCtx* eval = nullptr) {
+    if (!policy.uses_helpers) return nullptr;
+    scratch.clear();
+    env = codegen::BoxEnv{policy.constants.data(), policy.prepared.data(), &scratch, eval};
+    return &env;
+  }
 };
 
 }  // namespace mixtral

@@ -19,6 +19,19 @@ void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapsho
   codegen::BuildTargetSlots(*policy.policy, snapshot, &impl->targets);
   codegen::InternTargetNames(*policy.policy, policy.strings, snapshot, &impl->targets);
   size_t n = snapshot.targets.size();
+  impl->names.clear();
+  if (policy.uses_target_names) {
+    // Reserved first: the slots keep the Values' addresses.
+    impl->names.reserve(n);
+    const uint64_t stride = codegen::TargetStride(*policy.policy);
+    const uint64_t extras =
+        policy.policy->attributes.fields.size() + policy.policy->telemetry.fields.size();
+    for (size_t t = 0; t < n; ++t) {
+      impl->names.push_back(Value::Str(snapshot.targets[t].name));
+      impl->targets[t * stride + extras + codegen::kExtraName] =
+          codegen::Slot{reinterpret_cast<uint64_t>(&impl->names.back()), 1};
+    }
+  }
   impl->selected.assign(n, 0);
   impl->score_class.assign(n, 0);
   impl->failed.assign(n, 0);
@@ -91,10 +104,18 @@ bool HasBindingRules(const ast::Route& r) {
 // The Scalar that ToScalar makes of a compiled annotation's bits (EmitValue).
 Scalar AnnotationScalar(const Policy& policy, const ast::Annotate& a, uint64_t bits) {
   const TypeId type = policy.ir->type[a.value];
-  if (type == policy.types.Bool()) return Scalar{bits != 0};
-  if (type == policy.types.Int()) return Scalar{static_cast<int64_t>(bits)};
-  if (type == policy.types.Float()) return Scalar{std::bit_cast<double>(bits)};
-  return Scalar{policy.types.enum_info(type).members[bits]};
+  switch (policy.types.info(type).kind) {
+    case TypeKind::kBool:
+      return Scalar{bits != 0};
+    case TypeKind::kFloat:
+      return Scalar{std::bit_cast<double>(bits)};
+    case TypeKind::kString:
+      return Scalar{std::string(reinterpret_cast<const Value*>(bits)->as_string())};
+    case TypeKind::kEnum:
+      return Scalar{policy.types.enum_info(type).members[bits]};
+    default:  // int, duration, time
+      return Scalar{static_cast<int64_t>(bits)};
+  }
 }
 
 }  // namespace
@@ -233,6 +254,11 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     }
     jp->assumed_present = lowerer.AssumedPresent();
     jp->strings = codegen::SortStrings(lowerer.Strings());
+    jp->constants = lowerer.Constants();
+    jp->prepared = lowerer.Prepared();
+    jp->uses_target_names = lowerer.UsesTargetNames();
+    jp->uses_helpers = lowerer.UsesHelpers();
+    jp->reads_counters = lowerer.ReadsCounters();
   } catch (const std::exception& e) {
     out.error = std::string("internal JIT error: ") + e.what();
     return out;
@@ -340,7 +366,8 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   jp->default_route = routes;
   for (size_t r = 0; r < routes; ++r)
     if (ir.program.routes[r].is_default && jp->default_route == routes) jp->default_route = r;
-  jp->compact_eligible = out.not_lowered.empty() && CompactHandles(ir);
+  // Counter reads need the decision's interpreter context (mixtral_jit_counter).
+  jp->compact_eligible = out.not_lowered.empty() && CompactHandles(ir) && !jp->reads_counters;
   for (size_t r = 0; r < routes; ++r) {
     const auto& fb = ir.program.routes[r].fallback;
     if (!jp->kernels[r] || (fb && fb->count > 8)) jp->compact_eligible = false;
@@ -361,7 +388,12 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
   // decided by the interpreter rather than by kernels that assume the field.
   codegen::BuildRequestSlots(policy, request, &f.request);
   codegen::InternRequestStrings(policy, jp.strings, request, &f.request);
-  const bool native = codegen::RequestSlotsComplete(f.request, jp.assumed_present);
+  // Compiled code evaluates every operand of `and` and `or` (no branches),
+  // so it may read counters that the interpreter's short circuit skips: with
+  // an audit record, whose counters_read must be what the interpreter read,
+  // a policy that reads counters is decided by the interpreter.
+  const bool native = codegen::RequestSlotsComplete(f.request, jp.assumed_present) &&
+                      !(jp.reads_counters && ctx.hooks && ctx.hooks->record);
   codegen::KernelCtx kctx{f.request.data(),
                           f.targets.data(),
                           codegen::TargetStride(policy),
@@ -370,7 +402,8 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                           snapshot.taken_at_ms.value_or(0),
                           snapshot.taken_at_ms ? 1u : 0u,
                           0,
-                          0};
+                          0,
+                          f.StartDecision(jp, &ctx)};
   const auto& routes = ctx.ir->program.routes;
   std::vector<Fault> faults;
   size_t chosen = routes.size();

@@ -1,6 +1,7 @@
 // Lowering the checked IR to LLVM IR. Split by node family: lower_expr.cc
 // (literals and references), lower_ops.cc (operators and calls),
-// lower_string.cc (string comparisons on interned ids),
+// lower_string.cc (string comparisons on interned ids), lower_boxed.cc
+// (strings, lists and maps through the shared helpers of helpers.cc),
 // lower_route.cc (route kernels and route-level conditions), lower_pipeline.cc
 // (the per-target functions that the decision pipeline calls: binding rules,
 // assertions).
@@ -22,11 +23,13 @@
 
 namespace mixtral::codegen {
 
-enum class Rep : uint8_t { kBool, kInt, kFloat, kEnum, kEnumSet };
+enum class Rep : uint8_t { kBool, kInt, kFloat, kEnum, kEnumSet, kBoxed };
 
 struct LV {
   llvm::Value* present;  // i1
-  llvm::Value* value;    // i1 (kBool), i64 (kInt, kEnum, kEnumSet), double (kFloat)
+  // i1 (kBool), i64 (kInt, kEnum, kEnumSet; kBoxed: the address of a Value
+  // that lives at least until the decision ends), double (kFloat)
+  llvm::Value* value;
   Rep rep;
 };
 
@@ -82,6 +85,15 @@ class Lowerer {
   // index + 1; 0 is every other string). The engine interns string request
   // fields and target names to these ids when it builds slots.
   const std::vector<std::string>& Strings() const { return strings_; }
+  // The boxed constants (string and collection literals, lets, policy.name)
+  // and prepared literal arguments that compiled code indexes (BoxEnv).
+  const std::vector<Value>& Constants() const { return constants_; }
+  const std::vector<const PreparedArg*>& Prepared() const { return prepared_; }
+  // Whether compiled code reads target names as Values (kExtraName), calls
+  // a helper (and so needs a BoxEnv with scratch), or reads a counter.
+  bool UsesTargetNames() const { return uses_target_names_; }
+  bool UsesHelpers() const { return uses_helpers_; }
+  bool ReadsCounters() const { return reads_counters_; }
 
  private:
   friend class OpLowering;
@@ -119,9 +131,41 @@ class Lowerer {
   // `==`, `!=`, `in`, `not in` over strings (lower_string.cc), or nullopt
   // when the operands are not strings.
   std::optional<LV> LowerStringCompare(ast::ExprId id, const ast::Binary& n);
-  LV StringRef(ast::ExprId id, ast::ExprId whole);
+  // A string request field, or `target.name` where a target is bound or
+  // absent: compared by interned id.
+  bool Internable(ast::ExprId id) const;
+  LV StringRef(ast::ExprId id);
   uint64_t StringId(const std::string& literal);
   LV Constant(const Value& v, TypeId type, SourceRange where);
+  // lower_boxed.cc: a constant Value in the BoxEnv's table.
+  LV BoxedConstant(const Value& v);
+  // A literal, or a collection literal of literals, enum members and lets;
+  // nullopt when it reads any input.
+  std::optional<Value> ConstantValue(ast::ExprId id);
+  LV LowerIndex(ast::ExprId id, const ast::Index& n);
+  // `a OP b` through mixtral_jit_binary: any operand boxed.
+  LV LowerBoxedBinary(ast::ExprId id, ast::BinOp op, const LV& a, const LV& b);
+  // A built-in through mixtral_jit_call.
+  LV LowerHelperCall(ast::ExprId id, const ast::Call& call, const std::vector<LV>& args);
+  LV LowerCounter(ast::ExprId id, uint32_t counter);
+  // A list literal of enums (lowered as a bitmask) as its boxed Value.
+  LV AsBoxed(ast::ExprId id, const LV& v);
+  // A list, set or map literal (keys and values alternating in `items`) as
+  // a boxed Value: a constant, or built at run time by mixtral_jit_collection.
+  LV LowerCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);
+  // The values, as tagged slots (HelperArg), in a stack array.
+  llvm::Value* SlotArray(const std::vector<LV>& values, const std::vector<ast::ExprId>& ids);
+  // Stores an operand as a tagged Slot (see mixtral_jit_binary) in a fresh
+  // stack slot (HelperOut: an untagged one in the entry block).
+  llvm::Value* HelperArg(const LV& v);
+  llvm::Value* HelperOut();
+  // Calls a helper of frame.h with `args` and a result slot, and reads the
+  // result as `rep`.
+  LV CallHelper(const char* symbol, std::vector<llvm::Value*> args, Rep rep);
+  // The SlotKind, as an i64 constant, that a helper stores a `type` result as.
+  llvm::Value* ResultKind(TypeId type);
+  // The KernelCtx's BoxEnv; marks the policy as needing one.
+  llvm::Value* Env();
 
   Rep RepOf(TypeId t, SourceRange where) const;
   LV LoadSlot(llvm::Value* slot_ptr, Rep rep);
@@ -142,6 +186,7 @@ class Lowerer {
   llvm::StructType* slot_ty_;
   llvm::StructType* ctx_ty_;
   llvm::StructType* out_ty_;
+  llvm::StructType* env_ty_;
   // Per function being emitted.
   llvm::Value* kctx_ = nullptr;         // const KernelCtx*
   llvm::Value* target_base_ = nullptr;  // const Slot* of the current target, or null
@@ -155,6 +200,11 @@ class Lowerer {
   // references lower to missing rather than being refused.
   bool target_absent_ = false;
   std::vector<std::string> strings_;  // see Strings()
+  std::vector<Value> constants_;
+  std::vector<const PreparedArg*> prepared_;
+  bool uses_target_names_ = false;
+  bool uses_helpers_ = false;
+  bool reads_counters_ = false;
 };
 
 }  // namespace mixtral::codegen

@@ -12,8 +12,9 @@ Lowerer::Lowerer(const Policy& policy, llvm::LLVMContext& ctx, llvm::Module& mod
   auto* ptr = b_.getPtrTy();
   slot_ty_ = llvm::StructType::get(ctx, {i64, i64});
   // Mirrors KernelCtx and KernelOut in frame.h, field for field.
-  ctx_ty_ = llvm::StructType::get(ctx, {ptr, ptr, i64, i64, i64, i64, i64, i64, i64});
+  ctx_ty_ = llvm::StructType::get(ctx, {ptr, ptr, i64, i64, i64, i64, i64, i64, i64, ptr});
   out_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr, ptr});
+  env_ty_ = llvm::StructType::get(ctx, {ptr, ptr, ptr, ptr});  // BoxEnv
   assumed_.assign(policy.request.fields.size(), false);
 }
 
@@ -38,8 +39,8 @@ Rep Lowerer::RepOf(TypeId t, SourceRange where) const {
     case SlotKind::kBoxed:
       break;
   }
-  throw NotLowered("the JIT does not lower values of type " + policy_.types.Name(t) + " yet",
-                   where);
+  (void)where;
+  return Rep::kBoxed;
 }
 
 llvm::Value* Lowerer::CtxField(unsigned index, llvm::Type* type) {
@@ -107,6 +108,8 @@ LV Lowerer::Constant(const Value& v, TypeId type, SourceRange where) {
       for (const Value& e : v.as_list()) mask |= uint64_t{1} << e.as_enum();
       return LV{True(), b_.getInt64(mask), rep};
     }
+    case Rep::kBoxed:
+      return BoxedConstant(v);
   }
   return LV{};
 }
@@ -155,6 +158,8 @@ LV Lowerer::LowerRef(ast::ExprId id) {
       case RefKind::kTelemetryStale:
       case RefKind::kTelemetryEjected:
         return absent(Rep::kBool);
+      case RefKind::kTargetName:
+        return absent(Rep::kBoxed);
       default:
         break;
     }
@@ -177,6 +182,20 @@ LV Lowerer::LowerRef(ast::ExprId id) {
     case RefKind::kTelemetryAge:
       need_target();
       return TargetAge();
+    case RefKind::kTargetName: {
+      need_target();
+      uses_target_names_ = true;
+      const uint64_t extras = attrs + policy_.telemetry.fields.size();
+      LV name = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraName),
+                         Rep::kBoxed);
+      return LV{True(), name.value, Rep::kBoxed};  // every target has a name
+    }
+    case RefKind::kPolicyName:
+      return BoxedConstant(Value::Str(policy_.name));
+    case RefKind::kPolicyVersion:
+      return BoxedConstant(Value::Str(policy_.version));
+    case RefKind::kCounter:
+      return LowerCounter(id, ref.index);
     case RefKind::kTelemetryStale: {
       need_target();
       LV age = TargetAge();
@@ -256,6 +275,17 @@ LV Lowerer::Lower(ast::ExprId id) {
           return LowerTernary(id, n);
         } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
           return LowerLiteralCollection(id, n.items);
+        } else if constexpr (std::is_same_v<N, ast::StringLit>) {
+          return BoxedConstant(Value::Str(n.value));
+        } else if constexpr (std::is_same_v<N, ast::Index>) {
+          return LowerIndex(id, n);
+        } else if constexpr (std::is_same_v<N, ast::MapLit>) {
+          std::vector<ast::ExprId> items;  // keys and values alternate
+          for (const auto& [k, v] : n.entries) {
+            items.push_back(k);
+            items.push_back(v);
+          }
+          return LowerCollection(id, items);
         } else {
           Unsupported(id, "this expression");
         }
@@ -268,7 +298,7 @@ LV Lowerer::LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId
   const TypeInfo& info = policy_.types.info(ir_.type[id]);
   if (policy_.types.info(info.elem).kind != TypeKind::kEnum ||
       policy_.types.enum_info(info.elem).members.size() > 64)
-    Unsupported(id, "a collection literal that is not a set of enum members");
+    return LowerCollection(id, items);
   // A missing element is simply not a member, as in the interpreter.
   llvm::Value* mask = b_.getInt64(0);
   for (ast::ExprId item : items) {

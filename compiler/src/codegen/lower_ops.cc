@@ -24,6 +24,11 @@ LV Lowerer::LowerTernary(ast::ExprId id, const ast::Ternary& t) {
     a = ToFloat(a);
     e = ToFloat(e);
   }
+  if (a.rep != e.rep) {
+    // A list literal of enums (a bitmask) against a boxed list.
+    a = AsBoxed(t.then_expr, a);
+    e = AsBoxed(t.else_expr, e);
+  }
   llvm::Value* present = b_.CreateAnd(c.present, b_.CreateSelect(c.value, a.present, e.present));
   return LV{present, b_.CreateSelect(c.value, a.value, e.value), a.rep};
 }
@@ -32,6 +37,7 @@ LV Lowerer::LowerBinary(ast::ExprId id, const ast::Binary& n) {
   using ast::BinOp;
   if (std::optional<LV> s = LowerStringCompare(id, n)) return *s;
   LV a = Lower(n.lhs), bv = Lower(n.rhs);
+  if (a.rep == Rep::kBoxed || bv.rep == Rep::kBoxed) return LowerBoxedBinary(id, n.op, a, bv);
   llvm::Value* both = b_.CreateAnd(a.present, bv.present);
   switch (n.op) {
     case BinOp::kAnd: {
@@ -240,10 +246,17 @@ LV Lowerer::LowerCall(ast::ExprId id, const ast::Call& call) {
           b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {b_.getInt64Ty(), b_.getDoubleTy()}, {d});
       return LV{b_.CreateAnd(present, b_.CreateNot(IsNaN(d))), r, Rep::kInt};
     }
+    case BuiltinId::kLen:
+      if (args[0].rep == Rep::kEnumSet &&
+          KindOf(policy_.types, ir_.type[call.args[0]]) == SlotKind::kEnumSet)
+        return LV{present, b_.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, args[0].value),
+                  Rep::kInt};
+      break;
     default:
       break;
   }
-  Unsupported(id, "the built-in `" + call.fn + "`");
+  // Strings, collections, time and hashing: the interpreter's own built-in.
+  return LowerHelperCall(id, call, args);
 }
 
 }  // namespace mixtral::codegen

@@ -55,9 +55,12 @@ void Lowerer::EmitValue(ast::ExprId value, const std::string& name, bool with_ta
   auto* ptr = b_.getPtrTy();
   const TypeId type = ir_.type[value];
   const TypeTable& types = policy_.types;
-  // The value types whose Scalar (ToScalar) the engine can rebuild from bits.
-  if (type != types.Bool() && type != types.Int() && type != types.Float() &&
-      types.info(type).kind != TypeKind::kEnum)
+  // The value types whose Scalar (ToScalar) the engine can rebuild from bits
+  // (a string from the address of its Value).
+  const TypeKind kind = types.info(type).kind;
+  if (kind != TypeKind::kBool && kind != TypeKind::kInt && kind != TypeKind::kFloat &&
+      kind != TypeKind::kEnum && kind != TypeKind::kString && kind != TypeKind::kDuration &&
+      kind != TypeKind::kTime)
     throw NotLowered("the JIT does not lower annotations of type " + types.Name(type) + " yet",
                      ir_.program.at(value).range);
   llvm::Function* fn;

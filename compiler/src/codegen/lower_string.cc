@@ -1,11 +1,12 @@
-// String comparisons: `==` and `!=` between a string request field or
-// `target.name` and a literal, and `in`/`not in` a literal collection of
-// strings. Compiled code never sees string bytes: every literal compared with
-// gets an id (StringId), and the engine interns the field or name to the same
-// ids when it builds slots (frame.h's InternRequestStrings, InternTargetNames),
-// with 0 for any other string. With a literal on one side, equal ids mean
-// equal strings exactly. Comparing two fields would not be exact (two other
-// strings both intern to 0), so that stays with the interpreter.
+// String comparisons on interned ids: `==` and `!=` between a string request
+// field or `target.name` and a literal, and `in`/`not in` a literal
+// collection of strings. Compiled code never sees string bytes: every literal
+// compared with gets an id (StringId), and the engine interns the field or
+// name to the same ids when it builds slots (frame.h's InternRequestStrings,
+// InternTargetNames), with 0 for any other string. With a literal on one
+// side, equal ids mean equal strings exactly. Every other string operation
+// (two fields, built-ins, computed strings) goes through the shared helpers
+// (lower_boxed.cc), as interned ids would not be exact there.
 //
 // Also `split` and `mirror` keyed by a string request field: the bytes go to the shared
 // hash helper (frame.h's mixtral_jit_split_bucket, which calls the stdlib's
@@ -24,10 +25,16 @@ uint64_t Lowerer::StringId(const std::string& literal) {
   return strings_.size();
 }
 
-LV Lowerer::StringRef(ast::ExprId id, ast::ExprId whole) {
+bool Lowerer::Internable(ast::ExprId id) const {
   const ast::ExprNode& node = ir_.program.at(id).node;
   if (!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node))
-    Unsupported(whole, "a string comparison other than a field or `target.name` with a literal");
+    return false;
+  const internal::Ref& ref = ir_.ref[id];
+  if (ref.kind == RefKind::kRequestField) return ir_.type[id] == policy_.types.String();
+  return ref.kind == RefKind::kTargetName && (target_base_ || target_absent_);
+}
+
+LV Lowerer::StringRef(ast::ExprId id) {
   const internal::Ref& ref = ir_.ref[id];
   const size_t fields = policy_.request.fields.size();
   if (ref.kind == RefKind::kRequestField) {
@@ -43,20 +50,15 @@ LV Lowerer::StringRef(ast::ExprId id, ast::ExprId whole) {
         LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, request, fields + ref.index), Rep::kInt);
     return LV{field.present, interned.value, Rep::kInt};
   }
-  if (ref.kind == RefKind::kTargetName) {
-    if (!target_base_) {
-      if (target_absent_) return LV{b_.getFalse(), b_.getInt64(0), Rep::kInt};
-      Unsupported(whole, "`target.name` outside a per-target rule");
-    }
-    const uint64_t extras = policy_.attributes.fields.size() + policy_.telemetry.fields.size();
-    LV name = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraNameId),
-                       Rep::kInt);
-    return LV{True(), name.value, Rep::kInt};
-  }
-  Unsupported(whole, "a string comparison other than a field or `target.name` with a literal");
+  // target.name (Internable)
+  if (!target_base_) return LV{b_.getFalse(), b_.getInt64(0), Rep::kInt};
+  const uint64_t extras = policy_.attributes.fields.size() + policy_.telemetry.fields.size();
+  LV name = LoadSlot(b_.CreateConstInBoundsGEP1_64(slot_ty_, target_base_, extras + kExtraNameId),
+                     Rep::kInt);
+  return LV{True(), name.value, Rep::kInt};
 }
 
-std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId id, const ast::Binary& n) {
+std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId, const ast::Binary& n) {
   using ast::BinOp;
   const TypeId str = policy_.types.String();
   auto literal = [&](ast::ExprId e) -> const ast::StringLit* {
@@ -70,25 +72,25 @@ std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId id, const ast::Binary&
       lit = literal(n.lhs);
       other = n.rhs;
     }
-    if (!lit) Unsupported(id, "a comparison of two strings that are not literals");
-    LV v = StringRef(other, id);
+    if (!lit || !Internable(other)) return std::nullopt;
+    LV v = StringRef(other);
     llvm::Value* eq = b_.CreateICmpEQ(v.value, b_.getInt64(StringId(lit->value)));
     return Bool(v.present, n.op == BinOp::kEq ? eq : b_.CreateNot(eq));
   }
   if (n.op != BinOp::kIn && n.op != BinOp::kNotIn) return std::nullopt;
-  if (ir_.type[n.lhs] != str) return std::nullopt;
+  if (ir_.type[n.lhs] != str || !Internable(n.lhs)) return std::nullopt;
   const ast::ExprNode& coll = ir_.program.at(n.rhs).node;
   const std::vector<ast::ExprId>* items = nullptr;
   if (const auto* set = std::get_if<ast::SetLit>(&coll)) items = &set->items;
   if (const auto* list = std::get_if<ast::ListLit>(&coll)) items = &list->items;
-  if (!items) Unsupported(id, "`in` a string collection that is not a literal");
-  LV v = StringRef(n.lhs, id);
+  if (!items) return std::nullopt;
+  for (ast::ExprId item : *items)
+    if (!literal(item)) return std::nullopt;
+  LV v = StringRef(n.lhs);
   llvm::Value* found = b_.getFalse();
-  for (ast::ExprId item : *items) {
-    const ast::StringLit* lit = literal(item);
-    if (!lit) Unsupported(id, "`in` a string collection with an element that is not a literal");
-    found = b_.CreateOr(found, b_.CreateICmpEQ(v.value, b_.getInt64(StringId(lit->value))));
-  }
+  for (ast::ExprId item : *items)
+    found =
+        b_.CreateOr(found, b_.CreateICmpEQ(v.value, b_.getInt64(StringId(literal(item)->value))));
   return Bool(v.present, n.op == BinOp::kIn ? found : b_.CreateNot(found));
 }
 

@@ -151,9 +151,17 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   // The helpers that compiled code calls (frame.h), by absolute address:
   // resolved at link time, so cached objects stay position independent.
   llvm::orc::SymbolMap helpers;
-  helpers[jit_->mangleAndIntern(kSplitBucketSymbol)] =
-      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_split_bucket),
-                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  auto define = [&](const char* symbol, auto* fn) {
+    helpers[jit_->mangleAndIntern(symbol)] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(fn),
+        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  };
+  define(kSplitBucketSymbol, &mixtral_jit_split_bucket);
+  define(kBinarySymbol, &mixtral_jit_binary);
+  define(kIndexSymbol, &mixtral_jit_index);
+  define(kCallSymbol, &mixtral_jit_call);
+  define(kCounterSymbol, &mixtral_jit_counter);
+  define(kCollectionSymbol, &mixtral_jit_collection);
   if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
     *error = ErrorText(std::move(err));
     llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));

@@ -19,7 +19,7 @@ namespace mixtral::codegen {
 
 // Bump when KernelCtx, KernelOut, Slot or any helper the kernels call changes
 // meaning without changing the generated IR: it is part of every cache key.
-inline constexpr uint32_t kHelperAbiVersion = 5;
+inline constexpr uint32_t kHelperAbiVersion = 6;
 
 struct Loaded {
   llvm::orc::JITDylib* dylib = nullptr;

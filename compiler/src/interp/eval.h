@@ -72,6 +72,18 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id);
 // derived_eval.cc: `id`, whose derived_slot is set, under the audit hooks.
 Value EvalDerived(const EvalCtx& ctx, ast::ExprId id);
 
+// `a OP b` on evaluated operands, for every operator but `and` and `or`
+// (which decide on one operand): the interpreter's operators, which the
+// JIT's helpers (codegen/helpers.cc) call too, so the engines cannot drift.
+Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b);
+// A list or set literal's value from its evaluated elements; with
+// `to_float` (a list<float> or set<float>), int elements become floats.
+Value CollectionValue(bool is_set, bool to_float, Value::List items);
+// `base[key]`, or missing when there is no such element (§6.6.8).
+Value IndexValue(const Value& base, const Value& key);
+// `counter.NAME` (index in program.counters) under an evaluated key.
+Value CounterRead(const EvalCtx& ctx, uint32_t index, const Value& key);
+
 // The context of one decision: a request against a snapshot at `now_ms`.
 inline EvalCtx DecisionCtx(const Policy& policy, const BoundRequest& request,
                            const BoundSnapshot& snapshot, int64_t now_ms) {

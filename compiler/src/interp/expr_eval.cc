@@ -201,9 +201,10 @@ Value Logic(const EvalCtx& ctx, const ast::Binary& n) {
   return Value::Missing();
 }
 
-Value Counter(const EvalCtx& ctx, uint32_t index) {
+}  // namespace
+
+Value CounterRead(const EvalCtx& ctx, uint32_t index, const Value& key) {
   const ast::CounterDecl& decl = ctx.ir->program.counters[index];
-  Value key = Eval(ctx, decl.key);
   if (key.kind() != K::kString || !ctx.snapshot) {
     Miss(ctx, "counter." + decl.name);
     return Value::Missing();
@@ -227,6 +228,12 @@ Value Counter(const EvalCtx& ctx, uint32_t index) {
   }
   if (record) record->counters_read.push_back({decl.name, std::string(key.as_string()), *value});
   return Value::Float(*value);
+}
+
+namespace {
+
+Value Counter(const EvalCtx& ctx, uint32_t index) {
+  return CounterRead(ctx, index, Eval(ctx, ctx.ir->program.counters[index].key));
 }
 
 Value Ejected(const EvalCtx& ctx) {
@@ -312,6 +319,54 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
 
 }  // namespace
 
+Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
+  switch (op) {
+    case ast::BinOp::kEq:
+    case ast::BinOp::kNe:
+      return Equality(ctx, a, b, op == ast::BinOp::kNe);
+    case ast::BinOp::kIn:
+    case ast::BinOp::kNotIn:
+      return Membership(ctx, a, b, op == ast::BinOp::kNotIn);
+    case ast::BinOp::kLt:
+    case ast::BinOp::kLe:
+    case ast::BinOp::kGt:
+    case ast::BinOp::kGe: {
+      if (a.is_missing() || b.is_missing()) return Value::Missing();
+      std::optional<int> c = Compare(a, b);
+      if (!c) {
+        Miss(ctx, "NaN");
+        return Value::Missing();
+      }
+      bool r = op == ast::BinOp::kLt   ? *c < 0
+               : op == ast::BinOp::kLe ? *c <= 0
+               : op == ast::BinOp::kGt ? *c > 0
+                                       : *c >= 0;
+      return Value::Bool(r);
+    }
+    default:
+      return Arith(ctx, op, a, b);
+  }
+}
+
+Value CollectionValue(bool is_set, bool to_float, Value::List items) {
+  if (to_float)
+    for (Value& v : items)
+      if (v.kind() == K::kInt) v = Value::Float(static_cast<double>(v.as_int()));
+  return is_set ? Value::SetOf(std::move(items)) : Value::ListOf(std::move(items));
+}
+
+Value IndexValue(const Value& base, const Value& key) {
+  if (base.is_missing() || key.is_missing()) return Value::Missing();
+  if (base.kind() == K::kMap) {
+    for (const auto& [k, v] : base.as_map())
+      if (ValueEquals(k, key)) return v;
+  } else if (base.kind() == K::kList && key.kind() == K::kInt) {
+    int64_t i = key.as_int();
+    if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size()) return base.as_list()[i];
+  }
+  return Value::Missing();
+}
+
 std::optional<double> EntryAgeS(const Policy& policy, const PolicyIR& ir, const BoundTarget& t) {
   // lang/SPEC.md §5.5: no entry, no age; an entry without age_s counts 0.0
   // when the schema does not declare age_s, or the declared default.
@@ -369,16 +424,9 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
           Value base = Eval(ctx, n.base);
           Value key = Eval(ctx, n.index);
           if (base.is_missing() || key.is_missing()) return Value::Missing();
-          if (base.kind() == K::kMap) {
-            for (const auto& [k, v] : base.as_map())
-              if (ValueEquals(k, key)) return v;
-          } else if (base.kind() == K::kList && key.kind() == K::kInt) {
-            int64_t i = key.as_int();
-            if (i >= 0 && static_cast<uint64_t>(i) < base.as_list().size())
-              return base.as_list()[i];
-          }
-          Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
-          return Value::Missing();
+          Value v = IndexValue(base, key);
+          if (v.is_missing()) Miss(ctx, ast::PrintExpr(ctx.ir->program, id));
+          return v;
         } else if constexpr (std::is_same_v<N, ast::Call>) {
           if (ref.kind == RefKind::kHas) {
             EvalCtx quiet = ctx;
@@ -412,38 +460,12 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
             case ast::BinOp::kAnd:
             case ast::BinOp::kOr:
               return Logic(ctx, n);
-            default:
-              break;
-          }
-          // Left before right: explain.faults lists fields in source order.
-          Operand lhs(ctx, n.lhs);
-          Operand rhs(ctx, n.rhs);
-          const Value &a = *lhs, &b = *rhs;
-          switch (n.op) {
-            case ast::BinOp::kEq:
-            case ast::BinOp::kNe:
-              return Equality(ctx, a, b, n.op == ast::BinOp::kNe);
-            case ast::BinOp::kIn:
-            case ast::BinOp::kNotIn:
-              return Membership(ctx, a, b, n.op == ast::BinOp::kNotIn);
-            case ast::BinOp::kLt:
-            case ast::BinOp::kLe:
-            case ast::BinOp::kGt:
-            case ast::BinOp::kGe: {
-              if (a.is_missing() || b.is_missing()) return Value::Missing();
-              std::optional<int> c = Compare(a, b);
-              if (!c) {
-                Miss(ctx, "NaN");
-                return Value::Missing();
-              }
-              bool r = n.op == ast::BinOp::kLt   ? *c < 0
-                       : n.op == ast::BinOp::kLe ? *c <= 0
-                       : n.op == ast::BinOp::kGt ? *c > 0
-                                                 : *c >= 0;
-              return Value::Bool(r);
+            default: {
+              // Left before right: explain.faults lists fields in source order.
+              Operand lhs(ctx, n.lhs);
+              Operand rhs(ctx, n.rhs);
+              return BinaryValue(ctx, n.op, *lhs, *rhs);
             }
-            default:
-              return Arith(ctx, n.op, a, b);
           }
         } else if constexpr (std::is_same_v<N, ast::Ternary>) {
           std::optional<bool> c = Truth(Eval(ctx, n.cond));
@@ -456,15 +478,10 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
         } else if constexpr (std::is_same_v<N, ast::ListLit> || std::is_same_v<N, ast::SetLit>) {
           Value::List items;
           items.reserve(n.items.size());
+          for (ast::ExprId item : n.items) items.push_back(Eval(ctx, item));
           TypeId elem = ctx.policy->types.info(ctx.ir->type[id]).elem;
-          for (ast::ExprId item : n.items) {
-            Value v = Eval(ctx, item);
-            if (v.kind() == K::kInt && elem == ctx.policy->types.Float())
-              v = Value::Float(static_cast<double>(v.as_int()));
-            items.push_back(std::move(v));
-          }
-          if constexpr (std::is_same_v<N, ast::SetLit>) return Value::SetOf(std::move(items));
-          return Value::ListOf(std::move(items));
+          return CollectionValue(std::is_same_v<N, ast::SetLit>, elem == ctx.policy->types.Float(),
+                                 std::move(items));
         } else if constexpr (std::is_same_v<N, ast::MapLit>) {
           Value::Map entries;
           for (const auto& [k, v] : n.entries) entries.emplace_back(Eval(ctx, k), Eval(ctx, v));
