@@ -30,7 +30,7 @@ Value Read(const EvalCtx& ctx, const std::vector<Value>* slots, uint32_t slot, c
 
 // The stored value an input reference names, when it is present; null
 // otherwise (the caller then evaluates it, which records the miss).
-const Value* Stored(const EvalCtx& ctx, ast::ExprId id) {
+[[gnu::always_inline]] inline const Value* Stored(const EvalCtx& ctx, ast::ExprId id) {
   const Ref& ref = ctx.ir->ref[id];
   const std::vector<Value>* slots = nullptr;
   switch (ref.kind) {
@@ -319,7 +319,12 @@ Value Reference(const EvalCtx& ctx, ast::ExprId id, const Ref& ref) {
 
 }  // namespace
 
-Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
+namespace {
+
+// BinaryValue's body, inlined into the interpreter's node dispatch; the
+// JIT's helpers call it through BinaryValue.
+[[gnu::always_inline]] inline Value Binary(const EvalCtx& ctx, ast::BinOp op, const Value& a,
+                                           const Value& b) {
   switch (op) {
     case ast::BinOp::kEq:
     case ast::BinOp::kNe:
@@ -346,6 +351,12 @@ Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value
     default:
       return Arith(ctx, op, a, b);
   }
+}
+
+}  // namespace
+
+Value BinaryValue(const EvalCtx& ctx, ast::BinOp op, const Value& a, const Value& b) {
+  return Binary(ctx, op, a, b);
 }
 
 Value CollectionValue(bool is_set, bool to_float, Value::List items) {
@@ -393,16 +404,10 @@ bool TargetStale(const EvalCtx& ctx, const BoundTarget& t) {
   return *age >= static_cast<double>(ctx.policy->stale_after_ms.value_or(0)) / 1000.0;
 }
 
-Value Eval(const EvalCtx& ctx, ast::ExprId id) {
-  if (ctx.hooks && ctx.hooks->masked && !ctx.deriving && id < ctx.ir->derived_slot.size() &&
-      ctx.ir->derived_slot[id])
-    return EvalDerived(ctx, id);
-  // Most nodes a rule evaluates are input reads: skip the dispatch for them.
-  if (const Value* stored = Stored(ctx, id)) return *stored;
-  return EvalNode(ctx, id);
-}
+namespace {
 
-Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
+// One node's semantics; inlined into Eval, where almost every call lands.
+[[gnu::always_inline]] inline Value EvalNodeInline(const EvalCtx& ctx, ast::ExprId id) {
   const ast::Expr& e = ctx.ir->program.at(id);
   const Ref& ref = ctx.ir->ref[id];
   return std::visit(
@@ -464,7 +469,7 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
               // Left before right: explain.faults lists fields in source order.
               Operand lhs(ctx, n.lhs);
               Operand rhs(ctx, n.rhs);
-              return BinaryValue(ctx, n.op, *lhs, *rhs);
+              return Binary(ctx, n.op, *lhs, *rhs);
             }
           }
         } else if constexpr (std::is_same_v<N, ast::Ternary>) {
@@ -490,6 +495,19 @@ Value EvalNode(const EvalCtx& ctx, ast::ExprId id) {
       },
       e.node);
 }
+
+}  // namespace
+
+Value Eval(const EvalCtx& ctx, ast::ExprId id) {
+  if (ctx.hooks && ctx.hooks->masked && !ctx.deriving && id < ctx.ir->derived_slot.size() &&
+      ctx.ir->derived_slot[id])
+    return EvalDerived(ctx, id);
+  // Most nodes a rule evaluates are input reads: skip the dispatch for them.
+  if (const Value* stored = Stored(ctx, id)) return *stored;
+  return EvalNodeInline(ctx, id);
+}
+
+Value EvalNode(const EvalCtx& ctx, ast::ExprId id) { return EvalNodeInline(ctx, id); }
 
 std::optional<Scalar> ToScalar(const Policy& policy, TypeId type, const Value& v) {
   switch (v.kind()) {
