@@ -191,6 +191,15 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
   }
 }
 
+std::string Generator::KeyExpr() {
+  int k = Pick(10);
+  if (k < 5) return "request.id";
+  if (k < 8) return "request.key";  // optional: missing keys too
+  // A computed key; a missing condition makes a missing key.
+  Use("computed key");
+  return "(" + BoolExpr(1, false) + " ? request.key : request.id)";
+}
+
 std::string Generator::Request(int index) {
   std::ostringstream r;
   static const char* kI[] = {
@@ -274,7 +283,9 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     << "target attributes { kind: Kind, caps: set<Cap>, cost: float, weight: int, region: string "
        "}\n"
     << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float } "
-       "stale after 30s\n";
+       "stale after 30s\n"
+    << "response { confidence: float }\n"
+    << "counter spend by request.key window 1h\ncounter hits by target.name window 1s\n";
   if (Chance(30)) {
     Use("breaker");
     p << "breaker hot: telemetry.util > 0.9 cooldown 30s\n";
@@ -297,8 +308,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     if (has_split_) {
       Use("split");
       // request.key is optional: without it there is no arm.
-      p << "  split exp by " << (Chance(70) ? "request.id" : "request.key")
-        << " { canary: " << Pick(60) << "%, stable: 40% }\n";
+      p << "  split exp by " << KeyExpr() << " { canary: " << Pick(60) << "%, stable: 40% }\n";
     }
     if (Chance(20)) {
       Use("candidates where");
@@ -350,20 +360,47 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       // Keyed by the `id` field or by the optional key; binding rules apply.
       Use("mirror");
       p << "  mirror t" << Pick(static_targets_) << " sample " << Pick(101) << "%"
-        << (Chance(30) ? " by request.key" : "") << (Chance(50) ? " when request.b1" : "") << "\n";
+        << (Chance(40) ? " by " + KeyExpr() : "") << (Chance(50) ? " when request.b1" : "") << "\n";
+    }
+    if (Chance(15)) {
+      Use("spread");
+      p << "  spread top " << 1 + Pick(3) << " by " << KeyExpr() << "\n";
+    } else if (Chance(15)) {
+      Use("affinity");
+      p << "  affinity by " << KeyExpr() << "\n";
+    }
+    if (static_targets_ && Chance(15)) {
+      Use("ensemble");
+      if (Chance(50))
+        p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
+      else  // binding rules hold for named members; inv0 may not exist
+        p << "  ensemble [t0" << (Chance(50) ? ", inv0" : "") << ", t" << Pick(static_targets_)
+          << "] combine vote\n";
+    }
+    if (static_targets_ && Chance(15)) {
+      Use("cascade");
+      static const char* kPins[] = {"target.kind", "target.weight", "target.cost", "telemetry.p95",
+                                    "telemetry.healthy"};
+      p << "  cascade ";
+      if (Chance(50)) {
+        Use("cascade pin");
+        p << "pin " << kPins[Pick(5)] << " ";
+      }
+      p << "{\n    escalate t" << Pick(static_targets_) << " when response.confidence < 0.7\n";
+      if (Chance(50))
+        p << "    escalate " << (inventory_targets_ && Chance(50) ? "inv0" : "t0")
+          << " when (response.confidence < 0.3 or response.confidence > 0.99)\n";
+      p << "  }\n";
+    }
+    if (Chance(15)) {
+      Use("charge");
+      // Counters keyed by a request field (possibly missing) and by the target.
+      int which = 1 + Pick(3);  // spend, hits or both
+      if (which & 1) p << "  charge spend: " << NumExpr(2, true, Pick(2)) << "\n";
+      if (which & 2)
+        p << "  charge hits: " << (Chance(50) ? "1" : NumExpr(1, false, false)) << "\n";
     }
     if (!jit_only_) {
-      if (Chance(15)) {
-        Use("spread");
-        p << "  spread top " << 1 + Pick(3) << " by request.id\n";
-      } else if (Chance(15)) {
-        Use("affinity");
-        p << "  affinity by request.key\n";
-      }
-      if (static_targets_ && Chance(15)) {
-        Use("ensemble");
-        p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
-      }
       if (Chance(10)) {
         Use("annotate string");
         p << "  annotate \"x-region\": target.region\n";

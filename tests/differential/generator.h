@@ -38,6 +38,7 @@ class Generator {
 
   std::string BoolExpr(int depth, bool per_target);
   std::string NumExpr(int depth, bool per_target, bool want_int);
+  std::string KeyExpr();  // a split, mirror, spread or affinity key
   std::string IntLiteral();
   std::string FloatLiteral();
   std::string Request(int index);

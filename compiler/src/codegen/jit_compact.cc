@@ -88,23 +88,45 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   const size_t m = (explain ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, explain ? 1 : 0);
 
   // Selection of the best 1 + N by (class, score, index): the stable sort of
-  // the shared pipeline, without sorting what is not picked.
-  const size_t want = 1 + (route.fallback ? static_cast<size_t>(route.fallback->count) : 0);
+  // the shared pipeline, without sorting what is not picked. `spread top K`
+  // picks among the best K (JitCompactEligible: K <= 9), so as many are kept.
+  const size_t fallbacks = route.fallback ? static_cast<size_t>(route.fallback->count) : 0;
+  const size_t keep =
+      std::max<size_t>(1 + fallbacks, route.spread ? static_cast<size_t>(route.spread->top) : 0);
   uint32_t picks[9];
   size_t picked = 0;
   // The kernel lists the survivors, so ranking never looks at the others.
   const uint32_t* survivors = f.survivors.data();
-  if (route.objectives.empty()) {
+  // `affinity` orders by rendezvous weight first, rank second (a stable sort
+  // of the ranking); a missing key leaves the ranking as it is.
+  uint64_t* weights = nullptr;
+  if (route.affinity && m > 0) {
+    f.weights.resize(snapshot.targets.size());
+    weights = f.weights.data();
+    for (size_t s = 0; s < m && weights; ++s) {
+      const std::string& name = snapshot.targets[survivors[s]].name;
+      uint64_t pv[2] = {0, 0};
+      jp.affinities[chosen](&kctx, name.data(), name.size(), pv);
+      if (!pv[0]) weights = nullptr;
+      if (weights) weights[survivors[s]] = pv[1];
+    }
+  }
+  if (route.objectives.empty() && !weights) {
     // Unscored: ranked by index, which is the survivors' order already.
-    picked = std::min(m, want);
+    picked = std::min(m, keep);
     std::copy(survivors, survivors + picked, picks);
   } else {
+    const bool scored = !route.objectives.empty();
     auto better = [&](uint32_t a, uint32_t b) {
-      uint8_t ca = f.score_class[a], cb = f.score_class[b];
-      if (ca != cb) return ca < cb;
-      if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
+      if (weights && weights[a] != weights[b]) return weights[a] > weights[b];
+      if (scored) {
+        uint8_t ca = f.score_class[a], cb = f.score_class[b];
+        if (ca != cb) return ca < cb;
+        if (ca == 0 && f.score[a] != f.score[b]) return f.score[a] < f.score[b];
+      }
       return a < b;
     };
+    const size_t want = keep;
     for (size_t s = 0; s < m; ++s) {
       const uint32_t i = survivors[s];
       // Insert into the small sorted prefix.
@@ -128,6 +150,13 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
       out->reject_reason = &jp.no_eligible_target;
     }
     return;
+  }
+  if (route.spread) {
+    // The survivor at bucket(key, min(K, n)) becomes the primary (SPEC §8.4).
+    const uint64_t pick =
+        jp.spreads[chosen](&kctx, std::min<uint64_t>(static_cast<uint64_t>(route.spread->top), m));
+    if (pick != UINT64_MAX) std::rotate(picks, picks + pick, picks + pick + 1);
+    picked = std::min(picked, 1 + fallbacks);
   }
   out->outcome = Outcome::kRouted;
   out->target = static_cast<int32_t>(picks[0]);

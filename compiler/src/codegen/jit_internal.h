@@ -44,10 +44,26 @@ class JitPolicy {
   using Split = uint64_t (*)(const codegen::KernelCtx*);
   std::vector<Split> splits;                // per route; null without a split or when interpreted
   std::vector<std::vector<Split>> mirrors;  // per route, per clause: 1 = samples; null: interpreted
-  bool compact_eligible = false;            // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;    // request slots: see RequestSlotsComplete
-  codegen::StringIds strings;               // literals compared with (lower_string.cc)
-  size_t default_route = 0;                 // the `default` route, or routes.size()
+  using Spread = uint64_t (*)(const codegen::KernelCtx*, uint64_t n);
+  std::vector<Spread> spreads;  // per route; null without `spread` or when interpreted
+  using Affinity = void (*)(const codegen::KernelCtx*, const char* name, uint64_t len, uint64_t*);
+  std::vector<Affinity> affinities;  // per route; null without `affinity` or when interpreted
+  using Pin = uint64_t (*)(const codegen::KernelCtx*, uint64_t primary, uint64_t stage);
+  std::vector<Pin> pins;  // per route; null without a cascade `pin` or when interpreted
+  // A `charge` clause: its counter, the request field that keys it (or -1:
+  // the decision's target's name), and its amount.
+  struct ChargePlan {
+    std::string counter;
+    int key_field = -1;
+    bool amount_float = false;
+    Annotation amount;
+  };
+  std::vector<std::vector<ChargePlan>> charges;  // per route, per clause
+  std::vector<bool> charges_compiled;            // per route: every clause compiled
+  bool compact_eligible = false;                 // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;         // request slots: see RequestSlotsComplete
+  codegen::StringIds strings;                    // literals compared with (lower_string.cc)
+  size_t default_route = 0;                      // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
 };
@@ -59,6 +75,7 @@ struct JitFrame::Impl {
   std::vector<uint64_t> failed, missing;
   std::vector<double> score;
   std::vector<uint32_t> survivors;
+  std::vector<uint64_t> weights;  // the compact path's affinity weights, by target
 };
 
 }  // namespace mixtral

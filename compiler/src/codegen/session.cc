@@ -154,6 +154,12 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   helpers[jit_->mangleAndIntern(kSplitBucketSymbol)] =
       llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_split_bucket),
                                    llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  helpers[jit_->mangleAndIntern(kSpreadBucketSymbol)] =
+      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_spread_bucket),
+                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  helpers[jit_->mangleAndIntern(kRendezvousSymbol)] =
+      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_rendezvous),
+                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
   if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
     *error = ErrorText(std::move(err));
     llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));
