@@ -252,8 +252,8 @@ std::string Generator::Snapshot(int64_t* now) {
   for (int i = 0; i < inventory_targets_; ++i) {
     s << (i ? "," : "") << "{\"name\":\"inv" << i << "\",\"kind\":\"" << kKinds[Pick(4)]
       << "\",\"caps\":[\"" << kCaps[Pick(4)] << "\",\"" << kCaps[Pick(4)]
-      << "\"],\"cost\":" << (Pick(100) / 10.0) << ",\"weight\":" << Pick(10)
-      << ",\"region\":\"eu\"}";
+      << "\"],\"cost\":" << (Pick(100) / 10.0) << ",\"weight\":" << Pick(10) << ",\"region\":\""
+      << (Pick(2) ? "eu" : "us") << "\"}";
   }
   s << "],\"targets\":[";
   bool first = true;
@@ -271,6 +271,9 @@ std::string Generator::Snapshot(int64_t* now) {
 GeneratedCase Generator::Next(const GeneratorOptions& options) {
   used_.clear();
   jit_only_ = options.jit_only;
+  // A quarter of the policies keep to the clauses that the JIT's compact path
+  // decides, so that it is compared on every one of them.
+  plain_ = Chance(25);
   GeneratedCase c;
   std::ostringstream p;
   p << "policy gen version \"1\"\n"
@@ -297,11 +300,11 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   for (int i = 0; i < static_targets_; ++i)
     p << "target t" << i << " { kind: " << kKinds[Pick(4)] << ", caps: {" << kCaps[Pick(4)] << ", "
       << kCaps[Pick(4)] << "}, cost: " << Pick(100) / 10.0 << ", weight: " << Pick(10)
-      << ", region: \"eu\" }\n";
+      << ", region: \"" << (Pick(2) ? "eu" : "us") << "\" }\n";
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
-    has_split_ = Chance(15);
+    has_split_ = Extra(15);
     p << "route r" << r;
     if (routes == 2) p << (r == 0 ? " when " + BoolExpr(2, false) : " default");
     p << " {\n";
@@ -335,7 +338,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       }
       p << "\n";
     }
-    bool named_fallback = static_targets_ > 1 && Chance(15);
+    bool named_fallback = static_targets_ > 1 && Extra(15);
     if (named_fallback) {
       Use("fallback named");
       // Inventory targets may be named too; binding rules hold for both.
@@ -347,16 +350,16 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     if (Chance(25)) {
       Use("otherwise reject");
       p << "  otherwise reject 429 \"busy\"\n";
-    } else if (static_targets_ && Chance(20)) {
+    } else if (static_targets_ && Extra(20)) {
       Use("otherwise degrade");
       p << "  otherwise degrade t" << Pick(static_targets_) << " \"degraded\"\n";
     }
-    if (static_targets_ && Chance(15)) {
+    if (static_targets_ && Extra(15)) {
       Use("safe default");
       p << "  safe default t" << Pick(static_targets_) << " when "
         << (Chance(50) ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
     }
-    if (static_targets_ && Chance(20)) {
+    if (static_targets_ && Extra(20)) {
       // Keyed by the `id` field or by the optional key; binding rules apply.
       Use("mirror");
       p << "  mirror t" << Pick(static_targets_) << " sample " << Pick(101) << "%"
@@ -369,7 +372,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       Use("affinity");
       p << "  affinity by " << KeyExpr() << "\n";
     }
-    if (static_targets_ && Chance(15)) {
+    if (static_targets_ && Extra(15)) {
       Use("ensemble");
       if (Chance(50))
         p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
@@ -377,14 +380,14 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
         p << "  ensemble [t0" << (Chance(50) ? ", inv0" : "") << ", t" << Pick(static_targets_)
           << "] combine vote\n";
     }
-    if (static_targets_ && Chance(15)) {
+    if (static_targets_ && Extra(15)) {
       Use("cascade");
-      static const char* kPins[] = {"target.kind", "target.weight", "target.cost", "telemetry.p95",
-                                    "telemetry.healthy"};
+      static const char* kPins[] = {"target.kind",   "target.weight",     "target.cost",
+                                    "telemetry.p95", "telemetry.healthy", "target.region"};
       p << "  cascade ";
       if (Chance(50)) {
         Use("cascade pin");
-        p << "pin " << kPins[Pick(5)] << " ";
+        p << "pin " << kPins[Pick(6)] << " ";
       }
       p << "{\n    escalate t" << Pick(static_targets_) << " when response.confidence < 0.7\n";
       if (Chance(50))
@@ -392,7 +395,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
           << " when (response.confidence < 0.3 or response.confidence > 0.99)\n";
       p << "  }\n";
     }
-    if (Chance(15)) {
+    if (Extra(15)) {
       Use("charge");
       // Counters keyed by a request field (possibly missing) and by the target.
       int which = 1 + Pick(3);  // spend, hits or both
@@ -401,12 +404,12 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
         p << "  charge hits: " << (Chance(50) ? "1" : NumExpr(1, false, false)) << "\n";
     }
     if (!jit_only_) {
-      if (Chance(10)) {
+      if (Extra(10)) {
         Use("annotate string");
         p << "  annotate \"x-region\": target.region\n";
       }
     }
-    if (Chance(25)) {
+    if (Extra(25)) {
       // Enum, int, bool and float values; target-dependent ones are omitted
       // when the decision has no target.
       Use("annotate");
@@ -418,7 +421,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     p << "}\n";
   }
   has_split_ = false;  // `variant` belongs to a route; assertions cannot read it
-  if (Chance(15)) {
+  if (Extra(15)) {
     Use("assert");
     p << "assert a1: " << BoolExpr(2, true) << "\n";
   }

@@ -138,6 +138,11 @@ extern "C" void mixtral_jit_rendezvous(const Slot* key, const char* name, uint64
   out[1] = out[0] ? RendezvousWeight(k, std::string_view(name, name_len)) : 0;
 }
 
+extern "C" uint64_t mixtral_jit_same_string(const Slot* a, const Slot* b) {
+  std::string_view x, y;
+  return KeyString(a, &x) && KeyString(b, &y) && x == y ? 1 : 0;
+}
+
 StringIds SortStrings(const std::vector<std::string>& by_id) {
   StringIds out;
   for (size_t i = 0; i < by_id.size(); ++i) out.emplace_back(by_id[i], i + 1);

@@ -86,6 +86,10 @@ inline constexpr const char* kSpreadBucketSymbol = "mixtral_jit_spread_bucket";
 extern "C" void mixtral_jit_rendezvous(const Slot* key, const char* name, uint64_t name_len,
                                        uint64_t* out);
 inline constexpr const char* kRendezvousSymbol = "mixtral_jit_rendezvous";
+// 1 when two boxed slots hold equal strings (ValueEquals), else 0: a missing
+// value equals nothing. For a cascade `pin` over strings.
+extern "C" uint64_t mixtral_jit_same_string(const Slot* a, const Slot* b);
+inline constexpr const char* kSameStringSymbol = "mixtral_jit_same_string";
 
 // Interned strings: string literals that compiled code compares with, sorted,
 // each with its id (Lowerer::Strings). A string that is not one of them is 0,

@@ -157,6 +157,9 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   helpers[jit_->mangleAndIntern(kSpreadBucketSymbol)] =
       llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_spread_bucket),
                                    llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  helpers[jit_->mangleAndIntern(kSameStringSymbol)] =
+      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_same_string),
+                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
   helpers[jit_->mangleAndIntern(kRendezvousSymbol)] =
       llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_rendezvous),
                                    llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
