@@ -101,7 +101,6 @@ void EvaluateJitCompact(const JitPolicy& jp, JitFrame& frame, const JitRequest& 
   // of the ranking); a missing key leaves the ranking as it is.
   uint64_t* weights = nullptr;
   if (route.affinity && m > 0) {
-    f.weights.resize(snapshot.targets.size());
     weights = f.weights.data();
     for (size_t s = 0; s < m && weights; ++s) {
       const std::string& name = snapshot.targets[survivors[s]].name;

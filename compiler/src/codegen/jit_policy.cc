@@ -26,6 +26,7 @@ void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapsho
   impl->missing.assign(n, 0);
   impl->score.assign(n, 0.0);
   impl->survivors.assign(n, 0);
+  impl->weights.assign(n, 0);
 }
 
 bool JitAvailable() { return true; }
