@@ -326,6 +326,12 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i
         << ": " << BoolExpr(3, true) << "\n";
     }
+    if (has_split_ && Chance(40)) {
+      // Without an arm `variant` is missing, and so is the rule.
+      Use("variant");
+      p << "  " << (Chance(50) ? "require" : "forbid") << " on_arm: variant "
+        << (Chance(50) ? "==" : "!=") << " canary\n";
+    }
     int objectives = Pick(4);
     for (int i = 0; i < objectives; ++i) {
       bool max = Chance(30);
