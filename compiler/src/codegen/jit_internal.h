@@ -44,6 +44,14 @@ class JitPolicy {
   using Split = uint64_t (*)(const codegen::KernelCtx*);
   std::vector<Split> splits;                // per route; null without a split or when interpreted
   std::vector<std::vector<Split>> mirrors;  // per route, per clause: 1 = samples; null: interpreted
+  bool compact_eligible = false;            // see JitCompactEligible
+  std::vector<uint32_t> assumed_present;    // request slots: see RequestSlotsComplete
+  codegen::StringIds strings;               // literals compared with (lower_string.cc)
+  size_t default_route = 0;                 // the `default` route, or routes.size()
+  std::string no_eligible_target = "no eligible target";
+  std::string missing_required_field = "request: missing required field";
+  // The clauses after ranking (last: the compact path's fields keep their
+  // places in memory).
   using Spread = uint64_t (*)(const codegen::KernelCtx*, uint64_t n);
   std::vector<Spread> spreads;  // per route; null without `spread` or when interpreted
   using Affinity = void (*)(const codegen::KernelCtx*, const char* name, uint64_t len, uint64_t*);
@@ -60,12 +68,6 @@ class JitPolicy {
   };
   std::vector<std::vector<ChargePlan>> charges;  // per route, per clause
   std::vector<bool> charges_compiled;            // per route: every clause compiled
-  bool compact_eligible = false;                 // see JitCompactEligible
-  std::vector<uint32_t> assumed_present;         // request slots: see RequestSlotsComplete
-  codegen::StringIds strings;                    // literals compared with (lower_string.cc)
-  size_t default_route = 0;                      // the `default` route, or routes.size()
-  std::string no_eligible_target = "no eligible target";
-  std::string missing_required_field = "request: missing required field";
 };
 
 struct JitFrame::Impl {

@@ -86,9 +86,9 @@ class Lowerer {
   // out[2])`: `affinity`'s (present, rendezvous weight) of a target name.
   void EmitAffinity(size_t route, const std::string& name);
   // Emits `i64 NAME(const KernelCtx*, i64 primary, i64 stage)`: 1 when the
-  // cascade's `pin` has equal, present values on both targets, else 0.
+  // cascade's `pin` has equal, present values on both targets, else 0 (for a
+  // string pin, a field compared by mixtral_jit_same_string).
   void EmitPin(size_t route, const std::string& name);
-  void EmitStringPin(ast::ExprId pin, const std::string& name);
   // The string literals that compiled code compares with, in id order (id =
   // index + 1; 0 is every other string). The engine interns string request
   // fields and target names to these ids when it builds slots.

@@ -134,23 +134,53 @@ void Lowerer::EmitAffinity(size_t route_index, const std::string& name) {
 }
 
 void Lowerer::EmitPin(size_t route_index, const std::string& name) {
-  const ast::Cascade& cascade = *ir_.program.routes[route_index].cascade;
-  const ast::ExprId pin = cascade.pin;
-  if (ir_.type[pin] == policy_.types.String()) return EmitStringPin(pin, name);
-  const Rep rep = RepOf(ir_.type[pin], ir_.program.at(pin).range);
-  // Equal enum sets are not always equal lists (ValueEquals compares in order).
-  if (rep == Rep::kEnumSet)
+  const ast::ExprId pin = ir_.program.routes[route_index].cascade->pin;
+  const SourceRange where = ir_.program.at(pin).range;
+  const bool string = ir_.type[pin] == policy_.types.String();
+  const ast::ExprNode& node = ir_.program.at(pin).node;
+  const internal::Ref& ref = ir_.ref[pin];
+  if (string) {
+    // A string field of the target (or the request) is a boxed slot, which
+    // mixtral_jit_same_string compares as ValueEquals does.
+    const bool field =
+        std::holds_alternative<ast::Ident>(node) || std::holds_alternative<ast::Member>(node);
+    if (!field || (ref.kind != RefKind::kAttribute && ref.kind != RefKind::kTelemetry &&
+                   ref.kind != RefKind::kRequestField))
+      throw NotLowered(
+          "the JIT lowers a string `pin` that is a target attribute, telemetry or request field "
+          "only",
+          where);
+  } else if (RepOf(ir_.type[pin], where) == Rep::kEnumSet) {
+    // Equal enum sets are not always equal lists (ValueEquals compares in order).
     throw NotLowered("the JIT does not lower a cascade `pin` of type " +
                          policy_.types.Name(ir_.type[pin]) + " yet",
-                     ir_.program.at(pin).range);
+                     where);
+  }
   auto* i64 = b_.getInt64Ty();
   auto* ptr = b_.getPtrTy();
   llvm::Function* fn =
       BeginRequestFunction(llvm::FunctionType::get(i64, {ptr, i64, i64}, false), name);
   llvm::Value* targets = CtxField(1, ptr);
   llvm::Value* stride = CtxField(2, i64);
+  auto base = [&](llvm::Value* index) {
+    return b_.CreateInBoundsGEP(slot_ty_, targets, b_.CreateMul(index, stride));
+  };
+  if (string) {
+    const uint64_t attrs = policy_.attributes.fields.size();
+    auto slot = [&](llvm::Value* index) -> llvm::Value* {
+      if (ref.kind == RefKind::kRequestField)
+        return b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), ref.index);
+      const uint64_t at = ref.kind == RefKind::kAttribute ? ref.index : attrs + ref.index;
+      return b_.CreateConstInBoundsGEP1_64(slot_ty_, base(index), at);
+    };
+    llvm::FunctionCallee helper = module_.getOrInsertFunction(
+        kSameStringSymbol, llvm::FunctionType::get(i64, {ptr, ptr}, false));
+    b_.CreateRet(b_.CreateCall(helper, {slot(fn->getArg(1)), slot(fn->getArg(2))}));
+    EndKernel();
+    return;
+  }
   auto at = [&](llvm::Value* index) {
-    target_base_ = b_.CreateInBoundsGEP(slot_ty_, targets, b_.CreateMul(index, stride));
+    target_base_ = base(index);
     LV v = Lower(pin);
     return ir_.type[pin] == policy_.types.Float() ? ToFloat(v) : v;
   };
@@ -162,39 +192,6 @@ void Lowerer::EmitPin(size_t route_index, const std::string& name) {
                                                : b_.CreateICmpEQ(primary.value, stage.value);
   llvm::Value* keep = b_.CreateAnd(b_.CreateAnd(primary.present, stage.present), eq);
   b_.CreateRet(b_.CreateZExt(keep, i64));
-  EndKernel();
-}
-
-void Lowerer::EmitStringPin(ast::ExprId pin, const std::string& name) {
-  // A string field of the target (or the request) is a boxed slot, which the
-  // helper compares as ValueEquals does.
-  const ast::ExprNode& node = ir_.program.at(pin).node;
-  const internal::Ref& ref = ir_.ref[pin];
-  const uint64_t attrs = policy_.attributes.fields.size();
-  const bool field =
-      std::holds_alternative<ast::Ident>(node) || std::holds_alternative<ast::Member>(node);
-  if (!field || (ref.kind != RefKind::kAttribute && ref.kind != RefKind::kTelemetry &&
-                 ref.kind != RefKind::kRequestField))
-    throw NotLowered(
-        "the JIT lowers a string `pin` that is a target attribute, telemetry or "
-        "request field only",
-        ir_.program.at(pin).range);
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  llvm::Function* fn =
-      BeginRequestFunction(llvm::FunctionType::get(i64, {ptr, i64, i64}, false), name);
-  llvm::Value* targets = CtxField(1, ptr);
-  llvm::Value* stride = CtxField(2, i64);
-  auto slot = [&](llvm::Value* index) -> llvm::Value* {
-    if (ref.kind == RefKind::kRequestField)
-      return b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), ref.index);
-    llvm::Value* base = b_.CreateInBoundsGEP(slot_ty_, targets, b_.CreateMul(index, stride));
-    const uint64_t at = ref.kind == RefKind::kAttribute ? ref.index : attrs + ref.index;
-    return b_.CreateConstInBoundsGEP1_64(slot_ty_, base, at);
-  };
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kSameStringSymbol, llvm::FunctionType::get(i64, {ptr, ptr}, false));
-  b_.CreateRet(b_.CreateCall(helper, {slot(fn->getArg(1)), slot(fn->getArg(2))}));
   EndKernel();
 }
 

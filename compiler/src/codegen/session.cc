@@ -151,18 +151,15 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   // The helpers that compiled code calls (frame.h), by absolute address:
   // resolved at link time, so cached objects stay position independent.
   llvm::orc::SymbolMap helpers;
-  helpers[jit_->mangleAndIntern(kSplitBucketSymbol)] =
-      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_split_bucket),
-                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-  helpers[jit_->mangleAndIntern(kSpreadBucketSymbol)] =
-      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_spread_bucket),
-                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-  helpers[jit_->mangleAndIntern(kSameStringSymbol)] =
-      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_same_string),
-                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-  helpers[jit_->mangleAndIntern(kRendezvousSymbol)] =
-      llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(&mixtral_jit_rendezvous),
-                                   llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  auto add = [&](const char* symbol, auto* helper) {
+    helpers[jit_->mangleAndIntern(symbol)] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(helper),
+        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  };
+  add(kSplitBucketSymbol, &mixtral_jit_split_bucket);
+  add(kSpreadBucketSymbol, &mixtral_jit_spread_bucket);
+  add(kSameStringSymbol, &mixtral_jit_same_string);
+  add(kRendezvousSymbol, &mixtral_jit_rendezvous);
   if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
     *error = ErrorText(std::move(err));
     llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));
