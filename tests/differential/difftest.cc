@@ -64,7 +64,7 @@ void Report(const mixtral::difftest::GeneratedCase& c, size_t input, const std::
 
 // The compact path (EvaluateJitCompact) names the same outcome, target,
 // fallbacks and rejection as the full decision.
-// SameDecision, except that a NaN annotation equals a NaN annotation:
+// SameDecision and the charges, except that a NaN annotation equals a NaN annotation:
 // Scalar's operator== has NaN unequal to itself, which would make a decision
 // differ from its own copy. The sign and payload of a NaN are not part of a
 // decision (it is written "NaN"), and IEEE leaves them to the operation.
@@ -79,6 +79,14 @@ bool Same(const mixtral::Decision& a, const mixtral::Decision& b) {
       *p = 0.0;
       *q = 0.0;
     }
+  }
+  // SameDecision leaves charges out; a NaN amount equals a NaN amount here.
+  if (x.charges.size() != y.charges.size()) return false;
+  for (size_t i = 0; i < x.charges.size(); ++i) {
+    const mixtral::Charge& p = x.charges[i];
+    const mixtral::Charge& q = y.charges[i];
+    const bool same_amount = p.amount == q.amount || (std::isnan(p.amount) && std::isnan(q.amount));
+    if (p.counter != q.counter || p.key != q.key || !same_amount) return false;
   }
   return x.SameDecision(y);
 }

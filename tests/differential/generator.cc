@@ -194,6 +194,15 @@ std::string Generator::BoolExpr(int depth, bool per_target) {
   }
 }
 
+std::string Generator::KeyExpr() {
+  int k = Pick(10);
+  if (k < 5) return "request.id";
+  if (k < 8) return "request.key";  // optional: missing keys too
+  // A computed key; a missing condition makes a missing key.
+  Use("computed key");
+  return "(" + BoolExpr(1, false) + " ? request.key : request.id)";
+}
+
 std::string Generator::Request(int index) {
   std::ostringstream r;
   static const char* kI[] = {
@@ -266,6 +275,9 @@ std::string Generator::Snapshot(int64_t* now) {
 GeneratedCase Generator::Next(const GeneratorOptions& options) {
   used_.clear();
   jit_only_ = options.jit_only;
+  // A quarter of the policies keep to the clauses that the JIT's compact path
+  // decides, so that it is compared on every one of them.
+  plain_ = Chance(25);
   GeneratedCase c;
   std::ostringstream p;
   p << "policy gen version \"1\"\n"
@@ -281,10 +293,13 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
        "}\n"
     << "telemetry per target { healthy: bool, p95: float, q: int, util: float, age_s: float, "
        "zone: string } stale after 30s\n"
+    << "response { confidence: float }\n"
     << "let home = \"eu\"\n"
     << "let labels = {\"abc\": \"x\", \"eu\": \"EU\", \"\": \"empty\", \"héllo\": \"h\"}\n"
     << "counter spend by request.s1 window 1h\n"
-    << "counter load by target.name window 1s\n";
+    << "counter load by target.name window 1s\n"
+    // Charged only, keyed by a field that may be missing.
+    << "counter quota by request.key window 1h\n";
   if (Chance(30)) {
     Use("breaker");
     p << "breaker hot: telemetry.util > 0.9 cooldown 30s\n";
@@ -300,15 +315,14 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
   int routes = Chance(25) ? 2 : 1;
   if (routes == 2) Use("routes by when");
   for (int r = 0; r < routes; ++r) {
-    has_split_ = Chance(15);
+    has_split_ = Extra(15);
     p << "route r" << r;
     if (routes == 2) p << (r == 0 ? " when " + BoolExpr(2, false) : " default");
     p << " {\n";
     if (has_split_) {
       Use("split");
       // request.key is optional: without it there is no arm.
-      p << "  split exp by " << (Chance(70) ? "request.id" : "request.key")
-        << " { canary: " << Pick(60) << "%, stable: 40% }\n";
+      p << "  split exp by " << KeyExpr() << " { canary: " << Pick(60) << "%, stable: 40% }\n";
     }
     if (Chance(20)) {
       Use("candidates where");
@@ -323,6 +337,12 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       p << "  " << (binding ? "binding " : "") << (forbid ? "forbid" : "require") << " rule" << i
         << ": " << BoolExpr(3, true) << "\n";
     }
+    if (has_split_ && Chance(40)) {
+      // Without an arm `variant` is missing, and so is the rule.
+      Use("variant");
+      p << "  " << (Chance(50) ? "require" : "forbid") << " on_arm: variant "
+        << (Chance(50) ? "==" : "!=") << " canary\n";
+    }
     int objectives = Pick(4);
     for (int i = 0; i < objectives; ++i) {
       bool max = Chance(30);
@@ -335,7 +355,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
       }
       p << "\n";
     }
-    bool named_fallback = static_targets_ > 1 && Chance(15);
+    bool named_fallback = static_targets_ > 1 && Extra(15);
     if (named_fallback) {
       Use("fallback named");
       // Inventory targets may be named too; binding rules hold for both.
@@ -347,41 +367,66 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     if (Chance(25)) {
       Use("otherwise reject");
       p << "  otherwise reject 429 \"busy\"\n";
-    } else if (static_targets_ && Chance(20)) {
+    } else if (static_targets_ && Extra(20)) {
       Use("otherwise degrade");
       p << "  otherwise degrade t" << Pick(static_targets_) << " \"degraded\"\n";
     }
-    if (static_targets_ && Chance(15)) {
+    if (static_targets_ && Extra(15)) {
       Use("safe default");
       const bool stale = Chance(50);
       if (stale) Use("snapshot.stale");
       p << "  safe default t" << Pick(static_targets_) << " when "
         << (stale ? std::string("snapshot.stale") : BoolExpr(2, false)) << " \"stale\"\n";
     }
-    if (static_targets_ && Chance(20)) {
+    if (static_targets_ && Extra(20)) {
       // Keyed by the `id` field or by the optional key; binding rules apply.
       Use("mirror");
       p << "  mirror t" << Pick(static_targets_) << " sample " << Pick(101) << "%"
-        << (Chance(30) ? " by request.key" : "") << (Chance(50) ? " when request.b1" : "") << "\n";
+        << (Chance(40) ? " by " + KeyExpr() : "") << (Chance(50) ? " when request.b1" : "") << "\n";
     }
-    if (!jit_only_) {
-      if (Chance(15)) {
-        Use("spread");
-        p << "  spread top " << 1 + Pick(3) << " by request.id\n";
-      } else if (Chance(15)) {
-        Use("affinity");
-        p << "  affinity by request.key\n";
-      }
-      if (static_targets_ && Chance(15)) {
-        Use("ensemble");
+    if (Chance(15)) {
+      Use("spread");
+      p << "  spread top " << 1 + Pick(3) << " by " << KeyExpr() << "\n";
+    } else if (Chance(15)) {
+      Use("affinity");
+      p << "  affinity by " << KeyExpr() << "\n";
+    }
+    if (static_targets_ && Extra(15)) {
+      Use("ensemble");
+      if (Chance(50))
         p << "  ensemble " << 1 + Pick(3) << " combine vote\n";
-      }
+      else  // binding rules hold for named members; inv0 may not exist
+        p << "  ensemble [t0" << (Chance(50) ? ", inv0" : "") << ", t" << Pick(static_targets_)
+          << "] combine vote\n";
     }
-    if (Chance(20)) {
+    if (static_targets_ && Extra(15)) {
+      Use("cascade");
+      static const char* kPins[] = {"target.kind",   "target.weight",     "target.cost",
+                                    "telemetry.p95", "telemetry.healthy", "target.region"};
+      p << "  cascade ";
+      if (Chance(50)) {
+        Use("cascade pin");
+        p << "pin " << kPins[Pick(6)] << " ";
+      }
+      p << "{\n    escalate t" << Pick(static_targets_) << " when response.confidence < 0.7\n";
+      if (Chance(50))
+        p << "    escalate " << (inventory_targets_ && Chance(50) ? "inv0" : "t0")
+          << " when (response.confidence < 0.3 or response.confidence > 0.99)\n";
+      p << "  }\n";
+    }
+    if (Extra(15)) {
+      Use("charge");
+      // Counters keyed by a request field (possibly missing) and by the target.
+      int which = 1 + Pick(3);  // quota, load or both
+      if (which & 1) p << "  charge quota: " << NumExpr(2, true, Pick(2)) << "\n";
+      if (which & 2)
+        p << "  charge load: " << (Chance(50) ? "1" : NumExpr(1, false, false)) << "\n";
+    }
+    if (Extra(20)) {
       Use("annotate string");
       p << "  annotate \"x-region\": " << (Chance(50) ? "target.region" : StrExpr(2, true)) << "\n";
     }
-    if (Chance(25)) {
+    if (Extra(25)) {
       // Enum, int, bool and float values; target-dependent ones are omitted
       // when the decision has no target.
       Use("annotate");
@@ -393,7 +438,7 @@ GeneratedCase Generator::Next(const GeneratorOptions& options) {
     p << "}\n";
   }
   has_split_ = false;  // `variant` belongs to a route; assertions cannot read it
-  if (Chance(15)) {
+  if (Extra(15)) {
     Use("assert");
     p << "assert a1: " << BoolExpr(2, true) << "\n";
   }

@@ -34,10 +34,13 @@ class Generator {
  private:
   int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
   bool Chance(int percent) { return Pick(100) < percent; }
+  // A clause that the compact path does not decide: never in a plain policy.
+  bool Extra(int percent) { return !plain_ && Chance(percent); }
   void Use(const std::string& construct) { used_[construct] = 1; }
 
   std::string BoolExpr(int depth, bool per_target);
   std::string NumExpr(int depth, bool per_target, bool want_int);
+  std::string KeyExpr();  // a split, mirror, spread or affinity key
   std::string IntLiteral();
   std::string FloatLiteral();
   std::string Request(int index);
@@ -57,6 +60,7 @@ class Generator {
   std::map<std::string, int> histogram_;
   std::map<std::string, int> used_;
   bool jit_only_ = false;
+  bool plain_ = false;
   bool has_split_ = false;
   int static_targets_ = 0;
   int inventory_targets_ = 0;

@@ -108,13 +108,39 @@ uint64_t Lookup(const StringIds& ids, std::string_view s) {
   return it != ids.end() && it->first == s ? it->second : 0;
 }
 
+// The string a boxed key slot holds, or null.
+const std::string_view* KeyString(const Slot* key, std::string_view* out) {
+  if (!key->present) return nullptr;
+  const Value& v = *reinterpret_cast<const Value*>(key->bits);
+  if (v.kind() != Value::Kind::kString) return nullptr;
+  *out = v.as_string();
+  return out;
+}
+
 }  // namespace
 
 extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len) {
-  if (!key->present) return UINT64_MAX;
-  const Value& v = *reinterpret_cast<const Value*>(key->bits);
-  if (v.kind() != Value::Kind::kString) return UINT64_MAX;
-  return MixedBucket10k(std::string_view(salt, salt_len), v.as_string());
+  std::string_view k;
+  if (!KeyString(key, &k)) return UINT64_MAX;
+  return MixedBucket10k(std::string_view(salt, salt_len), k);
+}
+
+extern "C" uint64_t mixtral_jit_spread_bucket(const Slot* key, uint64_t n) {
+  std::string_view k;
+  if (n == 0 || !KeyString(key, &k)) return UINT64_MAX;
+  return Bucket(k, n);
+}
+
+extern "C" void mixtral_jit_rendezvous(const Slot* key, const char* name, uint64_t name_len,
+                                       uint64_t* out) {
+  std::string_view k;
+  out[0] = KeyString(key, &k) ? 1 : 0;
+  out[1] = out[0] ? RendezvousWeight(k, std::string_view(name, name_len)) : 0;
+}
+
+extern "C" uint64_t mixtral_jit_same_string(const Slot* a, const Slot* b) {
+  std::string_view x, y;
+  return KeyString(a, &x) && KeyString(b, &y) && x == y ? 1 : 0;
 }
 
 StringIds SortStrings(const std::vector<std::string>& by_id) {

@@ -95,6 +95,20 @@ void BuildTargetSlots(const Policy& p, const BoundSnapshot& s, std::vector<Slot>
 // the same stdlib helper.
 extern "C" uint64_t mixtral_jit_split_bucket(const Slot* key, const char* salt, uint64_t salt_len);
 inline constexpr const char* kSplitBucketSymbol = "mixtral_jit_split_bucket";
+// `spread`'s pick (SPEC §8.4: Bucket(key, n)) for the string in a boxed
+// slot, or UINT64_MAX when it holds none (or n is 0).
+extern "C" uint64_t mixtral_jit_spread_bucket(const Slot* key, uint64_t n);
+inline constexpr const char* kSpreadBucketSymbol = "mixtral_jit_spread_bucket";
+// `affinity`'s rendezvous weight (SPEC §8.5) of a target name for the string
+// in a boxed slot, into out[2] as (present, weight); not present when the
+// slot holds no string.
+extern "C" void mixtral_jit_rendezvous(const Slot* key, const char* name, uint64_t name_len,
+                                       uint64_t* out);
+inline constexpr const char* kRendezvousSymbol = "mixtral_jit_rendezvous";
+// 1 when two boxed slots hold equal strings (ValueEquals), else 0: a missing
+// value equals nothing. For a cascade `pin` over strings.
+extern "C" uint64_t mixtral_jit_same_string(const Slot* a, const Slot* b);
+inline constexpr const char* kSameStringSymbol = "mixtral_jit_same_string";
 
 // Helpers that compiled code calls on boxed values: the interpreter's own
 // operators and built-ins on Values (helpers.cc). An argument slot's

@@ -56,6 +56,24 @@ class JitPolicy {
   size_t default_route = 0;                  // the `default` route, or routes.size()
   std::string no_eligible_target = "no eligible target";
   std::string missing_required_field = "request: missing required field";
+  // The clauses after ranking (last: the compact path's fields keep their
+  // places in memory).
+  using Spread = uint64_t (*)(const codegen::KernelCtx*, uint64_t n);
+  std::vector<Spread> spreads;  // per route; null without `spread` or when interpreted
+  using Affinity = void (*)(const codegen::KernelCtx*, const char* name, uint64_t len, uint64_t*);
+  std::vector<Affinity> affinities;  // per route; null without `affinity` or when interpreted
+  using Pin = uint64_t (*)(const codegen::KernelCtx*, uint64_t primary, uint64_t stage);
+  std::vector<Pin> pins;  // per route; null without a cascade `pin` or when interpreted
+  // A `charge` clause: its counter, the request field that keys it (or -1:
+  // the decision's target's name), and its amount.
+  struct ChargePlan {
+    std::string counter;
+    int key_field = -1;
+    bool amount_float = false;
+    Annotation amount;
+  };
+  std::vector<std::vector<ChargePlan>> charges;  // per route, per clause
+  std::vector<bool> charges_compiled;            // per route: every clause compiled
 };
 
 struct JitFrame::Impl {
@@ -77,6 +95,7 @@ struct JitFrame::Impl {
     env = codegen::BoxEnv{policy.constants.data(), policy.prepared.data(), &scratch, eval};
     return &env;
   }
+  std::vector<uint64_t> weights;  // the compact path's affinity weights, by target
 };
 
 }  // namespace mixtral

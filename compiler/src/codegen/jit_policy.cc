@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 
 #include "codegen/frame.h"
@@ -38,6 +40,7 @@ void JitFrame::SetSnapshot(const JitPolicy& policy, const BoundSnapshot& snapsho
   impl->missing.assign(n, 0);
   impl->score.assign(n, 0.0);
   impl->survivors.assign(n, 0);
+  impl->weights.assign(n, 0);
 }
 
 bool JitAvailable() { return true; }
@@ -65,29 +68,13 @@ double MsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-// Clauses that the shared pipeline interprets, for --no-fallback.
-void InterpretedClauses(const internal::PolicyIR& ir,
-                        std::vector<std::pair<SourceRange, std::string>>* out) {
-  for (const ast::Route& r : ir.program.routes) {
-    auto note = [&](SourceRange where, const char* what) {
-      out->emplace_back(where,
-                        std::string(what) + " in route `" + r.name + "` runs on the interpreter");
-    };
-    if (r.spread) note(r.spread->range, "`spread`");
-    if (r.affinity) note(r.affinity->range, "`affinity`");
-    if (r.cascade) note(r.cascade->range, "`cascade`");
-    if (r.ensemble) note(r.ensemble->range, "`ensemble`");
-    for (const ast::ChargeClause& x : r.charges) note(x.range, "`charge`");
-  }
-}
-
-// The compact path decides routes, rules, ranking, `fallback N` and
-// `otherwise reject` only: a policy with any other clause is not eligible,
-// compiled or not.
+// The compact path decides routes, rules, ranking, `spread top K` (K <= 9),
+// `affinity`, `fallback N` and `otherwise reject` only: a policy with any
+// other clause is not eligible, compiled or not.
 bool CompactHandles(const internal::PolicyIR& ir) {
   for (const ast::Route& r : ir.program.routes) {
-    if (!r.safe_defaults.empty() || r.split || r.spread || r.affinity || !r.mirrors.empty() ||
-        r.cascade || (r.fallback && r.fallback->is_named) ||
+    if (!r.safe_defaults.empty() || r.split || (r.spread && r.spread->top > 9) ||
+        !r.mirrors.empty() || r.cascade || (r.fallback && r.fallback->is_named) ||
         r.otherwise.kind == ast::Otherwise::Kind::kDegrade || r.ensemble ||
         !r.annotations.empty() || !r.charges.empty())
       return false;
@@ -99,6 +86,22 @@ bool HasBindingRules(const ast::Route& r) {
   for (const ast::Rule& rule : r.rules)
     if (rule.binding) return true;
   return false;
+}
+
+// The request field that keys a charged counter, or -1 for the decision's
+// target's name; anything else is NotLowered.
+int ChargeKeyField(const internal::PolicyIR& ir, const Policy& policy, const ast::ChargeClause& c) {
+  for (const ast::CounterDecl& counter : ir.program.counters) {
+    if (counter.name != c.counter) continue;
+    const internal::Ref& ref = ir.ref[counter.key];
+    if (ref.kind == internal::RefKind::kTargetName) return -1;
+    if (ref.kind == internal::RefKind::kRequestField &&
+        ir.type[counter.key] == policy.types.String())
+      return static_cast<int>(ref.index);
+  }
+  throw codegen::NotLowered(
+      "the JIT lowers `charge` to counters keyed by a string request field or `target.name` only",
+      c.range);
 }
 
 // The Scalar that ToScalar makes of a compiled annotation's bits (EmitValue).
@@ -116,6 +119,40 @@ Scalar AnnotationScalar(const Policy& policy, const ast::Annotate& a, uint64_t b
     default:  // int, duration, time
       return Scalar{static_cast<int64_t>(bits)};
   }
+}
+
+// A route's charges (route_eval.cc's RouteCharges) with target t (SIZE_MAX:
+// none), from the compiled amounts; nullopt when a key or an amount is
+// missing or NaN, which the interpreter's RouteCharges then works out again
+// with its explain fault (charge:NAME, and the inputs that were missing).
+std::optional<std::vector<Charge>> CompiledCharges(const JitPolicy& jp, size_t route,
+                                                   const codegen::KernelCtx& kctx,
+                                                   const BoundRequest& request,
+                                                   const BoundSnapshot& snapshot, size_t t) {
+  std::vector<Charge> out;
+  for (const JitPolicy::ChargePlan& c : jp.charges[route]) {
+    std::string_view key;
+    if (c.key_field >= 0) {
+      const size_t f = static_cast<size_t>(c.key_field);
+      if (f >= request.fields.size() || request.fields[f].kind() != Value::Kind::kString)
+        return std::nullopt;
+      key = request.fields[f].as_string();
+    } else {
+      if (t == SIZE_MAX) return std::nullopt;  // `target.name` is missing without a target
+      key = snapshot.targets[t].name;
+    }
+    uint64_t pv[2] = {0, 0};
+    if (t == SIZE_MAX)
+      c.amount.without_target(&kctx, pv);
+    else
+      c.amount.with_target(&kctx, t, pv);
+    if (!pv[0]) return std::nullopt;
+    const double amount = c.amount_float ? std::bit_cast<double>(pv[1])
+                                         : static_cast<double>(static_cast<int64_t>(pv[1]));
+    if (std::isnan(amount)) return std::nullopt;
+    out.push_back(Charge{c.counter, std::string(key), amount});
+  }
+  return out;
 }
 
 }  // namespace
@@ -148,6 +185,11 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   jp->annotations.resize(routes);
   for (size_t r = 0; r < routes; ++r)
     jp->annotations[r].resize(ir.program.routes[r].annotations.size());
+  jp->spreads.assign(routes, nullptr);
+  jp->affinities.assign(routes, nullptr);
+  jp->pins.assign(routes, nullptr);
+  jp->charges.resize(routes);
+  jp->charges_compiled.assign(routes, false);
 
   auto start = std::chrono::steady_clock::now();
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -173,6 +215,25 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
   std::vector<bool> kernel_ok(routes, false), cond_ok(routes, false), split_ok(routes, false);
   std::vector<std::vector<bool>> safe_ok(routes), annotate_ok(routes), mirror_ok(routes);
   std::vector<bool> assert_ok(ir.program.asserts.size(), false);
+  // Clause functions that lowered, by symbol name, for the lookups below.
+  std::vector<std::string> clause_fns;
+  // Emits the functions `names` with `emit`; on NotLowered records it, drops
+  // what was half built (so the module still verifies) and returns false.
+  auto try_emit = [&](const std::vector<std::string>& names, const auto& emit) {
+    try {
+      emit();
+      clause_fns.insert(clause_fns.end(), names.begin(), names.end());
+      return true;
+    } catch (const codegen::NotLowered& e) {
+      out.not_lowered.emplace_back(e.range, e.what());
+      for (const std::string& n : names)
+        if (auto* f = module->getFunction(n)) f->eraseFromParent();
+      return false;
+    }
+  };
+  auto charge_name = [](size_t r, size_t k, bool with_target) {
+    return (with_target ? "charge" : "charge_none") + std::to_string(r) + "_" + std::to_string(k);
+  };
   try {
     codegen::Lowerer lowerer(*policy, *context, *module);
     for (size_t r = 0; r < routes; ++r) {
@@ -221,6 +282,27 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
           if (auto* f = module->getFunction(mirror_name(r, k))) f->eraseFromParent();
         }
       }
+      const ast::Route& route = ir.program.routes[r];
+      const std::string n = std::to_string(r);
+      if (route.spread) try_emit({"spread" + n}, [&] { lowerer.EmitSpread(r, "spread" + n); });
+      if (route.affinity)
+        try_emit({"affinity" + n}, [&] { lowerer.EmitAffinity(r, "affinity" + n); });
+      if (route.cascade && route.cascade->pin != ast::kNoExpr)
+        try_emit({"pin" + n}, [&] { lowerer.EmitPin(r, "pin" + n); });
+      bool charges_ok = true;
+      for (size_t k = 0; k < route.charges.size(); ++k) {
+        const ast::ChargeClause& c = route.charges[k];
+        JitPolicy::ChargePlan plan;
+        plan.counter = c.counter;
+        plan.amount_float = ir.type[c.amount] == policy->types.Float();
+        charges_ok &= try_emit({charge_name(r, k, true), charge_name(r, k, false)}, [&] {
+          plan.key_field = ChargeKeyField(ir, *policy, c);
+          lowerer.EmitValue(c.amount, charge_name(r, k, true), true);
+          lowerer.EmitValue(c.amount, charge_name(r, k, false), false);
+        });
+        jp->charges[r].push_back(std::move(plan));
+      }
+      jp->charges_compiled[r] = charges_ok && !route.charges.empty();
       const auto& notes = ir.program.routes[r].annotations;
       annotate_ok[r].assign(notes.size(), false);
       for (size_t k = 0; k < notes.size(); ++k) {
@@ -263,7 +345,6 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
     out.error = std::string("internal JIT error: ") + e.what();
     return out;
   }
-  InterpretedClauses(ir, &out.not_lowered);
   if (options.no_fallback && !out.not_lowered.empty()) {
     out.error = "--no-fallback: " + std::to_string(out.not_lowered.size()) +
                 " construct(s) would run on the interpreter";
@@ -351,6 +432,29 @@ JitCompileResult CompileJit(const std::shared_ptr<JitSession>& session,
         return out;
       }
     }
+  }
+  // The clause functions, by name.
+  auto fn = [&](const std::string& name) -> void* {
+    if (std::find(clause_fns.begin(), clause_fns.end(), name) == clause_fns.end()) return nullptr;
+    void* p = s.Lookup(jp->loaded, name, &error);
+    if (!p) throw std::runtime_error("internal: " + error);
+    return p;
+  };
+  try {
+    for (size_t r = 0; r < routes; ++r) {
+      const std::string n = std::to_string(r);
+      jp->spreads[r] = reinterpret_cast<JitPolicy::Spread>(fn("spread" + n));
+      jp->affinities[r] = reinterpret_cast<JitPolicy::Affinity>(fn("affinity" + n));
+      jp->pins[r] = reinterpret_cast<JitPolicy::Pin>(fn("pin" + n));
+      for (size_t k = 0; k < jp->charges[r].size(); ++k) {
+        JitPolicy::Annotation& a = jp->charges[r][k].amount;
+        a.with_target = reinterpret_cast<JitPolicy::TargetCondition>(fn(charge_name(r, k, true)));
+        a.without_target = reinterpret_cast<JitPolicy::Condition>(fn(charge_name(r, k, false)));
+      }
+    }
+  } catch (const std::runtime_error& e) {
+    out.error = e.what();
+    return out;
   }
   for (size_t a = 0; a < assert_ok.size(); ++a) {
     if (!assert_ok[a]) continue;
@@ -455,16 +559,12 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
                             f.score.data(),    f.score_class.data(), f.survivors.data()};
     const bool full = options.explain || options.trace;
     (full ? jp.kernels : jp.quick_kernels)[chosen](&kctx, &kout, full ? 1 : 0);
-    internal::KernelVerdicts verdicts{f.selected.data(),
-                                      f.failed.data(),
-                                      f.missing.data(),
-                                      f.score.data(),
-                                      f.score_class.data(),
-                                      {},
-                                      {},
-                                      {},
-                                      {},
-                                      {}};
+    internal::KernelVerdicts verdicts;
+    verdicts.selected = f.selected.data();
+    verdicts.failed = f.failed.data();
+    verdicts.missing = f.missing.data();
+    verdicts.score = f.score.data();
+    verdicts.score_class = f.score_class.data();
     if (auto* bind = jp.bindings[chosen])
       verdicts.binding = [&kctx, bind](size_t t) { return static_cast<size_t>(bind(&kctx, t)); };
     // Safe defaults are decided before the split (route_eval.cc's Run), so
@@ -486,6 +586,27 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
       if (!mirrors[k]) return std::nullopt;
       return mirrors[k](&kctx) != 0;
     };
+    if (auto* spread = jp.spreads[chosen])
+      verdicts.spread = [&kctx, spread](size_t n) -> std::optional<std::optional<size_t>> {
+        const uint64_t pick = spread(&kctx, n);
+        if (pick == UINT64_MAX) return std::optional<size_t>();
+        return std::optional<size_t>(static_cast<size_t>(pick));
+      };
+    if (auto* affinity = jp.affinities[chosen])
+      verdicts.affinity = [&](size_t t) -> std::optional<std::optional<uint64_t>> {
+        const std::string& name = snapshot.targets[t].name;
+        uint64_t pv[2] = {0, 0};
+        affinity(&kctx, name.data(), name.size(), pv);
+        return pv[0] ? std::optional<uint64_t>(pv[1]) : std::optional<uint64_t>();
+      };
+    if (auto* pin = jp.pins[chosen])
+      verdicts.pin = [&kctx, pin](size_t primary, size_t stage) {
+        return pin(&kctx, primary, stage) != 0;
+      };
+    if (jp.charges_compiled[chosen])
+      verdicts.charges = [&](size_t t) {
+        return CompiledCharges(jp, chosen, kctx, request, snapshot, t);
+      };
     internal::EvaluateRoute(ctx, chosen, options, &d, &verdicts, std::move(faults));
   }
   // Assertions read no variant either: they belong to no route.

@@ -2,7 +2,8 @@
 // (literals and references), lower_ops.cc (operators and calls),
 // lower_string.cc (string comparisons on interned ids), lower_boxed.cc
 // (strings, lists and maps through the shared helpers of helpers.cc),
-// lower_route.cc (route kernels and route-level conditions), lower_pipeline.cc
+// lower_clause.cc (hashed clauses and the cascade pin), lower_route.cc
+// (route kernels and route-level conditions), lower_pipeline.cc
 // (the per-target functions that the decision pipeline calls: binding rules,
 // assertions).
 //
@@ -73,14 +74,25 @@ class Lowerer {
   // reference is missing, as the interpreter has it for a decision with no
   // target.
   void EmitValue(ast::ExprId value, const std::string& name, bool with_target);
+  // Hashed clauses (lower_clause.cc). Their keys are KeySlot's.
   // Emits `i64 NAME(const KernelCtx*)`: the route's split arm for this
-  // request (contract §6), or UINT64_MAX for none. The key must be a string
-  // request field; the bucket comes from mixtral_jit_split_bucket.
+  // request (contract §6), or UINT64_MAX for none; the bucket comes from
+  // mixtral_jit_split_bucket.
   void EmitSplit(size_t route, const std::string& name);
   // Emits `i64 NAME(const KernelCtx*)`: 1 when mirror clause k of the route
-  // samples this request (its `when` holds and the bucket of its key, a
-  // string request field or the `id` field, is under the rate), else 0.
+  // samples this request (its `when` holds and the bucket of its key, or of
+  // the `id` field without `by`, is under the rate), else 0.
   void EmitMirror(size_t route, size_t k, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*, i64 n)`: `spread`'s pick among the best
+  // n, or UINT64_MAX when the key is missing.
+  void EmitSpread(size_t route, const std::string& name);
+  // Emits `void NAME(const KernelCtx*, const char* name, i64 len, uint64_t
+  // out[2])`: `affinity`'s (present, rendezvous weight) of a target name.
+  void EmitAffinity(size_t route, const std::string& name);
+  // Emits `i64 NAME(const KernelCtx*, i64 primary, i64 stage)`: 1 when the
+  // cascade's `pin` has equal, present values on both targets, else 0 (for a
+  // string pin, a field compared by mixtral_jit_same_string).
+  void EmitPin(size_t route, const std::string& name);
   // The string literals that compiled code compares with, in id order (id =
   // index + 1; 0 is every other string). The engine interns string request
   // fields and target names to these ids when it builds slots.
@@ -121,6 +133,13 @@ class Lowerer {
   // Starts a function whose first argument is the KernelCtx and whose second
   // is a target index, and points target_base_ at that target's slots.
   llvm::Function* BeginTargetFunction(llvm::FunctionType* type, const std::string& name);
+  // Starts a function whose first argument is the KernelCtx, with no target.
+  llvm::Function* BeginRequestFunction(llvm::FunctionType* type, const std::string& name);
+  // A pointer to the slot holding a hashed clause's string key: a string
+  // request field, or a ternary between keys (the slot `NoKey` when its
+  // condition is missing). Anything else is NotLowered at `clause`.
+  llvm::Value* KeySlot(ast::ExprId key, SourceRange clause, const char* what);
+  llvm::Value* NoKey();
   LV Lower(ast::ExprId id);
   LV LowerRef(ast::ExprId id);
   LV LowerLiteralCollection(ast::ExprId id, const std::vector<ast::ExprId>& items);

@@ -8,12 +8,7 @@
 namespace mixtral::codegen {
 
 llvm::Function* Lowerer::BeginTargetFunction(llvm::FunctionType* type, const std::string& name) {
-  // Nothing cached for another function may leak in (see EmitCondition).
-  request_cache_.clear();
-  ctx_cache_.clear();
-  auto* fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
-  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-  kctx_ = fn->getArg(0);
+  llvm::Function* fn = BeginRequestFunction(type, name);
   llvm::Value* targets = CtxField(1, b_.getPtrTy());
   llvm::Value* stride = CtxField(2, b_.getInt64Ty());
   target_base_ = b_.CreateInBoundsGEP(slot_ty_, targets, b_.CreateMul(fn->getArg(1), stride));
@@ -67,13 +62,7 @@ void Lowerer::EmitValue(ast::ExprId value, const std::string& name, bool with_ta
   if (with_target) {
     fn = BeginTargetFunction(llvm::FunctionType::get(b_.getVoidTy(), {ptr, i64, ptr}, false), name);
   } else {
-    request_cache_.clear();
-    ctx_cache_.clear();
-    fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false),
-                                llvm::Function::ExternalLinkage, name, module_);
-    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-    kctx_ = fn->getArg(0);
-    target_base_ = nullptr;
+    fn = BeginRequestFunction(llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false), name);
     target_absent_ = true;
   }
   LV v;

@@ -6,15 +6,8 @@
 namespace mixtral::codegen {
 
 void Lowerer::EmitCondition(ast::ExprId cond, const std::string& name) {
-  // Nothing cached for another function may leak in, even after a kernel
-  // whose lowering stopped half-way.
-  request_cache_.clear();
-  ctx_cache_.clear();
   auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy()}, false);
-  auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
-  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-  kctx_ = fn->getArg(0);
-  target_base_ = nullptr;
+  llvm::Function* fn = BeginRequestFunction(fty, name);
   LV v = Lower(cond);
   llvm::Value* out = fn->getArg(1);
   b_.CreateStore(b_.CreateZExt(v.present, b_.getInt64Ty()), out);

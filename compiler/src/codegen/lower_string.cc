@@ -6,12 +6,8 @@
 // InternTargetNames), with 0 for any other string. With a literal on one
 // side, equal ids mean equal strings exactly. Every other string operation
 // (two fields, built-ins, computed strings) goes through the shared helpers
-// (lower_boxed.cc), as interned ids would not be exact there.
-//
-// Also `split` and `mirror` keyed by a string request field: the bytes go to the shared
-// hash helper (frame.h's mixtral_jit_split_bucket, which calls the stdlib's
-// MixedBucket10k as the interpreter does), registered in every policy's
-// JITDylib by Session::Load.
+// (lower_boxed.cc), as interned ids would not be exact there. Hashed clauses
+// (`split`, `mirror`, `spread`, `affinity`) are in lower_clause.cc.
 #include "codegen/lower.h"
 
 namespace mixtral::codegen {
@@ -92,84 +88,6 @@ std::optional<LV> Lowerer::LowerStringCompare(ast::ExprId, const ast::Binary& n)
     found =
         b_.CreateOr(found, b_.CreateICmpEQ(v.value, b_.getInt64(StringId(literal(item)->value))));
   return Bool(v.present, n.op == BinOp::kIn ? found : b_.CreateNot(found));
-}
-
-void Lowerer::EmitSplit(size_t route_index, const std::string& name) {
-  const ast::Split& split = *ir_.program.routes[route_index].split;
-  const ast::ExprNode& node = ir_.program.at(split.key).node;
-  const internal::Ref& ref = ir_.ref[split.key];
-  if ((!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node)) ||
-      ref.kind != RefKind::kRequestField || ir_.type[split.key] != policy_.types.String())
-    throw NotLowered("the JIT lowers `split` keyed by a string request field only", split.range);
-  request_cache_.clear();
-  ctx_cache_.clear();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  auto* fn = llvm::Function::Create(llvm::FunctionType::get(i64, {ptr}, false),
-                                    llvm::Function::ExternalLinkage, name, module_);
-  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-  kctx_ = fn->getArg(0);
-  target_base_ = nullptr;
-  llvm::Value* slot =
-      b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), static_cast<uint64_t>(ref.index));
-  llvm::FunctionCallee helper = module_.getOrInsertFunction(
-      kSplitBucketSymbol, llvm::FunctionType::get(i64, {ptr, ptr, i64}, false));
-  llvm::Value* salt = b_.CreateGlobalString(split.salt, "salt");
-  llvm::Value* bucket = b_.CreateCall(helper, {slot, salt, b_.getInt64(split.salt.size())});
-  // The first arm whose cumulative share exceeds the bucket, as SplitVariant
-  // walks them; a missing key (UINT64_MAX) exceeds every share.
-  llvm::Value* arm = b_.getInt64(UINT64_MAX);
-  uint64_t cum = 0;
-  std::vector<uint64_t> bounds;
-  for (const ast::SplitArm& a : split.arms) bounds.push_back(cum += static_cast<uint32_t>(a.bp));
-  for (size_t i = bounds.size(); i-- > 0;)
-    arm = b_.CreateSelect(b_.CreateICmpULT(bucket, b_.getInt64(bounds[i])), b_.getInt64(i), arm);
-  b_.CreateRet(arm);
-  EndKernel();
-}
-
-void Lowerer::EmitMirror(size_t route_index, size_t k, const std::string& name) {
-  const ast::MirrorClause& m = ir_.program.routes[route_index].mirrors[k];
-  int key = ir_.id_field;
-  if (m.key != ast::kNoExpr) {
-    const ast::ExprNode& node = ir_.program.at(m.key).node;
-    const internal::Ref& ref = ir_.ref[m.key];
-    if ((!std::holds_alternative<ast::Ident>(node) && !std::holds_alternative<ast::Member>(node)) ||
-        ref.kind != RefKind::kRequestField || ir_.type[m.key] != policy_.types.String())
-      throw NotLowered("the JIT lowers `mirror` keyed by a string request field only", m.range);
-    key = static_cast<int>(ref.index);
-  }
-  request_cache_.clear();
-  ctx_cache_.clear();
-  auto* i64 = b_.getInt64Ty();
-  auto* ptr = b_.getPtrTy();
-  auto* fn = llvm::Function::Create(llvm::FunctionType::get(i64, {ptr}, false),
-                                    llvm::Function::ExternalLinkage, name, module_);
-  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-  kctx_ = fn->getArg(0);
-  target_base_ = nullptr;
-  llvm::Value* take = True();
-  if (m.when != ast::kNoExpr) {
-    LV w = Lower(m.when);
-    take = b_.CreateAnd(w.present, w.value);  // missing does not sample
-  }
-  if (key < 0) {
-    take = b_.getFalse();  // no key, no sample (route_eval.cc's Mirrors)
-  } else {
-    llvm::Value* slot =
-        b_.CreateConstInBoundsGEP1_64(slot_ty_, CtxField(0, ptr), static_cast<uint64_t>(key));
-    llvm::FunctionCallee helper = module_.getOrInsertFunction(
-        kSplitBucketSymbol, llvm::FunctionType::get(i64, {ptr, ptr, i64}, false));
-    // The target's name salts the bucket (MixedBucket10k(target, key)).
-    llvm::Value* salt = b_.CreateGlobalString(m.target.name, "mirror");
-    llvm::Value* bucket = b_.CreateCall(helper, {slot, salt, b_.getInt64(m.target.name.size())});
-    // UINT64_MAX (no string key) is never under a rate of at most 10000.
-    take = b_.CreateAnd(
-        take, b_.CreateICmpULT(
-                  bucket, b_.getInt64(static_cast<uint64_t>(std::max<int32_t>(m.rate_bp, 0)))));
-  }
-  b_.CreateRet(b_.CreateZExt(take, i64));
-  EndKernel();
 }
 
 }  // namespace mixtral::codegen

@@ -162,6 +162,9 @@ Loaded Session::Load(const ObjectBytes& object, std::string* error) {
   define(kCallSymbol, &mixtral_jit_call);
   define(kCounterSymbol, &mixtral_jit_counter);
   define(kCollectionSymbol, &mixtral_jit_collection);
+  define(kSpreadBucketSymbol, &mixtral_jit_spread_bucket);
+  define(kSameStringSymbol, &mixtral_jit_same_string);
+  define(kRendezvousSymbol, &mixtral_jit_rendezvous);
   if (auto err = jd->define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
     *error = ErrorText(std::move(err));
     llvm::cantFail(jit_->getExecutionSession().removeJITDylib(*jd));

@@ -337,13 +337,17 @@ class RouteRun {
   void Reorder(std::vector<Ranked>& order) {
     if (order.empty()) return;
     if (route_.spread) {
-      Value key = Eval(WithTarget(nullptr, nullptr), route_.spread->key);
-      if (key.kind() == K::kString) {
-        size_t k = std::min<size_t>(static_cast<size_t>(route_.spread->top), order.size());
-        size_t pick = static_cast<size_t>(Bucket(key.as_string(), k));
-        std::rotate(order.begin(), order.begin() + pick, order.begin() + pick + 1);
+      size_t k = std::min<size_t>(static_cast<size_t>(route_.spread->top), order.size());
+      std::optional<std::optional<size_t>> compiled;
+      if (kernel_ && kernel_->spread) compiled = kernel_->spread(k);
+      if (compiled) {
+        if (*compiled) Rotate(order, **compiled);
+        return;
       }
+      Value key = Eval(WithTarget(nullptr, nullptr), route_.spread->key);
+      if (key.kind() == K::kString) Rotate(order, static_cast<size_t>(Bucket(key.as_string(), k)));
     } else if (route_.affinity) {
+      if (kernel_ && kernel_->affinity && CompiledAffinity(order)) return;
       Value key = Eval(WithTarget(nullptr, nullptr), route_.affinity->key);
       if (key.kind() == K::kString) {
         std::string_view k = key.as_string();
@@ -353,6 +357,26 @@ class RouteRun {
         });
       }
     }
+  }
+
+  static void Rotate(std::vector<Ranked>& order, size_t pick) {
+    std::rotate(order.begin(), order.begin() + pick, order.begin() + pick + 1);
+  }
+
+  // Reorders by compiled rendezvous weights; false leaves it to the
+  // interpreter.
+  bool CompiledAffinity(std::vector<Ranked>& order) {
+    std::vector<std::pair<uint64_t, Ranked>> weighted;
+    for (const Ranked& r : order) {
+      std::optional<std::optional<uint64_t>> w = kernel_->affinity(r.index);
+      if (!w) return false;
+      if (!*w) return true;  // a missing key leaves the ranking unchanged
+      weighted.emplace_back(**w, r);
+    }
+    std::stable_sort(weighted.begin(), weighted.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < order.size(); ++i) order[i] = weighted[i].second;
+    return true;
   }
 
   const BoundTarget* Find(const std::string& name) const {
@@ -495,16 +519,23 @@ class RouteRun {
 
   void Cascade() {
     if (!route_.cascade) return;
+    const bool compiled_pin = kernel_ && kernel_->pin;
     std::optional<Value> pin;
-    if (route_.cascade->pin != ast::kNoExpr)
+    if (route_.cascade->pin != ast::kNoExpr && !compiled_pin)
       pin = Eval(WithTarget(primary_, nullptr), route_.cascade->pin);
     for (size_t i = 0; i < route_.cascade->stages.size(); ++i) {
       const ast::Escalate& st = route_.cascade->stages[i];
       const BoundTarget* t = Bind(st.target, "escalation");
       if (!t) continue;
-      if (pin) {
-        Value v = Eval(WithTarget(t, nullptr), route_.cascade->pin);
-        if (pin->is_missing() || v.is_missing() || !ValueEquals(*pin, v)) {
+      if (route_.cascade->pin != ast::kNoExpr) {
+        bool keep;
+        if (compiled_pin) {
+          keep = kernel_->pin(Index(primary_), Index(t));
+        } else {
+          Value v = Eval(WithTarget(t, nullptr), route_.cascade->pin);
+          keep = !pin->is_missing() && !v.is_missing() && ValueEquals(*pin, v);
+        }
+        if (!keep) {
           if (d_.explain) d_.explain->dropped.push_back(Dropped{t->name, "escalation", "pin"});
           continue;
         }
@@ -533,7 +564,17 @@ class RouteRun {
     d_.ensemble = std::move(e);
   }
 
+  size_t Index(const BoundTarget* t) const {
+    return t ? static_cast<size_t>(t - targets().data()) : SIZE_MAX;
+  }
+
   void Charges() {
+    if (kernel_ && kernel_->charges) {
+      if (std::optional<std::vector<Charge>> c = kernel_->charges(Index(primary_))) {
+        for (Charge& x : *c) d_.charges.push_back(std::move(x));
+        return;
+      }
+    }
     std::vector<mixtral::Fault>* faults = d_.explain ? &d_.explain->faults : nullptr;
     for (RouteCharge& c : RouteCharges(WithTarget(primary_, nullptr), route_index_, faults))
       d_.charges.push_back(std::move(c.charge));

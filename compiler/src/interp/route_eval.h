@@ -16,11 +16,11 @@ using CompiledAnnotation = std::function<std::optional<std::optional<Scalar>>(si
 // Per-target verdicts and scores computed by a compiled route kernel
 // (codegen/frame.h's KernelOut), used in place of interpreting the rules.
 struct KernelVerdicts {
-  const uint8_t* selected;
-  const uint64_t* failed;
-  const uint64_t* missing;
-  const double* score;
-  const uint8_t* score_class;
+  const uint8_t* selected = nullptr;
+  const uint64_t* failed = nullptr;
+  const uint64_t* missing = nullptr;
+  const double* score = nullptr;
+  const uint8_t* score_class = nullptr;
   // Compiled forms of the clauses that the pipeline evaluates after ranking;
   // an empty function leaves that clause to the interpreter.
   // The route's binding rules on target i (an index into the snapshot's
@@ -35,6 +35,16 @@ struct KernelVerdicts {
   std::optional<std::optional<uint32_t>> variant;
   // Whether mirror clause k samples this request, or nullopt: interpret.
   std::function<std::optional<bool>(size_t)> mirror;
+  // `spread`'s pick among the best n (inner nullopt: the key is missing), or
+  // nullopt: interpret.
+  std::function<std::optional<std::optional<size_t>>(size_t)> spread;
+  // `affinity`'s weight of target i (inner nullopt: the key is missing), or
+  // nullopt: interpret.
+  std::function<std::optional<std::optional<uint64_t>>(size_t)> affinity;
+  // Whether the cascade's `pin` keeps stage target j for primary i.
+  std::function<bool(size_t, size_t)> pin;
+  // The route's charges with target i (SIZE_MAX: none), or nullopt: interpret.
+  std::function<std::optional<std::vector<Charge>>(size_t)> charges;
 };
 
 // Compiled assertions: assertion a over snapshot target i (nullopt =
