@@ -173,6 +173,13 @@ case "$case_name" in
     expect_rc 2
     expect_stdout_empty
     ;;
+  eval_jit_without_jit)
+    # Registered only in builds configured with MIXTRAL_ENABLE_JIT=OFF.
+    run "${EVAL[@]}" --request "$data/request.json" --engine jit
+    expect_rc 2
+    expect_stdout_empty
+    expect_stderr "this build has no JIT"
+    ;;
   check_without_files)
     run check
     expect_rc 2
