@@ -183,6 +183,10 @@ class RouteRun {
 
   // The verdict of one rule for one target: pass, fail, or fail because missing.
   bool RulePasses(const ast::Rule& rule, const BoundTarget& t, bool record) {
+    if (!record && !options_.trace) {  // the quiet path: nothing to note
+      std::optional<bool> v = Truth(Eval(WithTarget(&t, nullptr), rule.cond));
+      return v.has_value() && (rule.forbid ? !*v : *v);
+    }
     std::vector<std::string> missing;
     std::optional<bool> v = Truth(Eval(WithTarget(&t, record ? &missing : nullptr), rule.cond));
     bool pass = v.has_value() && (rule.forbid ? !*v : *v);
