@@ -165,15 +165,15 @@ int EvalCommand(int argc, char** argv) {
       // of every request; its sequence number is spent either way.
       ++seq;
       Decision rejected;
-      if (audited) audited->Decide(text, &rejected);
+      if (audited) audited->Decide(text, seq, &rejected);
       return false;
     }
+    ++seq;
     if (audited) {
-      if (!audited->Decide(text, out)) {
+      if (!audited->Decide(text, seq, out)) {
         *error = InputError{"E1000", "request", "the engine refused the request", std::nullopt};
         return false;
       }
-      ++seq;
       return true;
     }
     // Timing is opt-in: two clock reads cost as much as half a decision (contract §1).
@@ -184,7 +184,6 @@ int EvalCommand(int argc, char** argv) {
       d.eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-    ++seq;
     d.decision_id = info.decision_id ? *info.decision_id : "cli-" + std::to_string(seq);
     *out = std::move(d);
     return true;

@@ -49,7 +49,7 @@ int AuditedEval::Open(const AuditedEvalOptions& options) {
   return kOk;
 }
 
-bool AuditedEval::Decide(std::string_view request_json, Decision* out) {
+bool AuditedEval::Decide(std::string_view request_json, uint64_t sequence, Decision* out) {
   // The CLI's binder rejects unknown fields; so does the engine's here, so
   // that a request the CLI rejects is recorded as the 400 it printed.
   request_->SetJsonStrict(request_json);
@@ -58,6 +58,7 @@ bool AuditedEval::Decide(std::string_view request_json, Decision* out) {
   o.explain = options_.explain;
   o.route = options_.route;
   o.timing = options_.timing;
+  o.sequence = sequence;
   if (EngineError err = engine_->Decide(*worker_, *request_, o, &decision_);
       err.code != ErrorCode::kOk) {
     std::cerr << "mixtral eval: " << err.message << "\n";

@@ -31,7 +31,8 @@ class AuditedEval {
   int Open(const AuditedEvalOptions& options);
   // Decides one request with the CLI's strict binder: an invalid one is
   // decided (and recorded) as rejected 400, as the library does.
-  bool Decide(std::string_view request_json, Decision* out);
+  // `sequence` is the request's position from 1: its generated id is cli-N.
+  bool Decide(std::string_view request_json, uint64_t sequence, Decision* out);
   // Drains and closes the log; returns an exit code.
   int Close();
 

@@ -253,6 +253,42 @@ EOF
     expect_stdout '{"annotation_only":0,"by_change":{},"changed":0,"not_replayable":2,"total":2,"unchanged":0}' "new rule"
     ;;
 
+  decision_ids)
+    # SPEC: a request without an id is cli-N, N its position in the input,
+    # whether or not --audit sends it through the library's engine.
+    cat >"$work/ids.mxl" <<'MXL'
+policy ids version "1"
+request {
+  rid: string? id
+  n: int
+}
+target a { }
+route main {
+  require small: request.n < 100
+}
+MXL
+    echo '{"taken_at": "2026-01-01T00:00:00Z", "targets": [{"name": "a"}]}' >"$work/ids-telemetry.json"
+    printf '%s\n' '{"rid":"x","n":1}' '{"n":2}' '{"rid":"y","n":3}' '{"n":"bad"}' '{"n":5}' \
+      >"$work/ids.jsonl"
+    mx eval --policy "$work/ids.mxl" --requests "$work/ids.jsonl" \
+      --telemetry "$work/ids-telemetry.json" --no-explain --json
+    expect_rc 1 "eval with an invalid line"
+    cp "$out" "$work/plain.jsonl"
+    mx eval --policy "$work/ids.mxl" --requests "$work/ids.jsonl" \
+      --telemetry "$work/ids-telemetry.json" --no-explain --json --audit "$work/log.jsonl"
+    expect_rc 1 "eval --audit with an invalid line"
+    python3 - "$work/plain.jsonl" "$out" "$work/log.jsonl" <<'EOF' || fail "decision ids differ"
+import json, sys
+plain = [json.loads(l) for l in open(sys.argv[1])]
+audited = [json.loads(l) for l in open(sys.argv[2])]
+recs = [json.loads(l) for l in open(sys.argv[3])]
+ids = lambda ds: [d.get("decision_id") for d in ds if "error" not in d]
+# Worked out by hand: positions 2 and 5 have no rid; line 4 is rejected.
+assert ids(plain) == ["x", "cli-2", "y", "cli-5"], ids(plain)
+assert ids(audited) == ids(plain), (ids(audited), ids(plain))
+assert [r["decision_id"] for r in recs] == ["x", "cli-2", "y", "cli-4", "cli-5"], recs
+EOF
+    ;;
   invalid_requests)
     # Every request gets a record, the ones the CLI rejects included: the
     # rejected 400 with its JSON path, as the library records its own.

@@ -90,7 +90,7 @@ struct DecideInto {
     if (!request.impl->DecisionId(&out->decision_id_)) {
       out->decision_id_.assign(e.options.instance);
       char digits[24];
-      uint64_t seq = e.next_id.fetch_add(1, std::memory_order_relaxed);
+      uint64_t seq = o.sequence ? *o.sequence : e.next_id.fetch_add(1, std::memory_order_relaxed);
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, seq);
       out->decision_id_.push_back('-');
       out->decision_id_.append(digits, end);

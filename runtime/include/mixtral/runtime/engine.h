@@ -124,6 +124,10 @@ struct DecideOptions {
   bool explain = false;
   std::optional<std::string> route;  // force a route (recorded as route_override)
   bool timing = false;               // fill eval_ns
+  // The <seq> of a generated decision id (`<instance>-<seq>`, for a request
+  // without an `id` field); default: the engine's own counter. The CLI
+  // passes each request's position, so that ids do not depend on `--audit`.
+  std::optional<uint64_t> sequence;
 };
 
 class Engine;
