@@ -593,7 +593,9 @@ Decision EvaluateJit(const JitPolicy& jp, JitFrame& frame, const BoundRequest& r
         return std::optional<size_t>(static_cast<size_t>(pick));
       };
     if (auto* affinity = jp.affinities[chosen])
-      verdicts.affinity = [&](size_t t) -> std::optional<std::optional<uint64_t>> {
+      // `affinity` by value: it lives only as long as this `if`.
+      verdicts.affinity = [&kctx, &snapshot,
+                           affinity](size_t t) -> std::optional<std::optional<uint64_t>> {
         const std::string& name = snapshot.targets[t].name;
         uint64_t pv[2] = {0, 0};
         affinity(&kctx, name.data(), name.size(), pv);
