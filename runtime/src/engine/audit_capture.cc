@@ -49,10 +49,12 @@ void AuditEntryPool::Orphan() {
     orphaned_ = true;
     free.swap(returned_);
     free.insert(free.end(), own_.begin(), own_.end());
+    // Inside the lock: once it is released, the writer's Put of the last
+    // entry in flight may free this pool.
+    own_.clear();
     outstanding_ = created_ - free.size();
     last = outstanding_ == 0;
   }
-  own_.clear();
   for (DecisionEntry* entry : free) delete entry;
   if (last) delete this;
 }
