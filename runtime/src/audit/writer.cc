@@ -13,6 +13,7 @@
 #include "audit/record_line.h"
 #include "audit/snapshot_store.h"
 #include "audit/stats.h"
+#include "audit/writer_access.h"
 #include "mixtral/runtime/audit.h"
 #include "mixtral/runtime/inputs.h"
 #include "mixtral/stdlib/bytes.h"
@@ -37,6 +38,8 @@ class AuditWriter::Impl {
   bool Append(std::unique_ptr<AuditEntry> entry) { return queue_.Push(std::move(entry)); }
   bool Flush() { return queue_.Flush(); }
   void Close();
+  audit::EntryQueue& queue() { return queue_; }
+  const AuditOptions& options() const { return options_; }
 
   AuditCounters counters() const { return stats_.Read(); }
   std::optional<std::string> error() const {
@@ -220,7 +223,7 @@ void AuditWriter::Impl::RunLoop() {
     queue_.Take(&batch, deadline);
     uint64_t lost = 0;  // entries not even tried once the writer failed
     uint32_t since_check = 0;
-    for (audit::EntryQueue::Item& item : batch.items) {
+    auto write = [&](const AuditEntry& entry, uint64_t dropped_before) {
       // A backlog can make one batch take longer than the sync interval;
       // the interval holds within it too.
       if (batch_mode && !failed_ && ++since_check == 256) {
@@ -232,21 +235,40 @@ void AuditWriter::Impl::RunLoop() {
           last_sync = Clock::now();
         }
       }
-      if (!failed_ && item.dropped_before > 0 && !WriteGap(item.dropped_before)) {
+      if (!failed_ && dropped_before > 0 && !WriteGap(dropped_before)) {
         Fail(RecordError());
       }
       if (failed_) {
         ++lost;
-      } else {
-        const AuditEntry& entry = *item.entry;
-        if (const AuditSnapshot* snapshot = entry.snapshot()) {
-          snapshots_.Ensure(*snapshot);
-        }
-        // A failed record is counted as dropped by the sink.
-        if (!WriteRecord(entry.kind(), /*entry=*/true, [&](AuditMembers& m) { entry.Render(m); })) {
+        return;
+      }
+      if (const AuditSnapshot* snapshot = entry.snapshot()) {
+        snapshots_.Ensure(*snapshot);
+      }
+      // A failed record is counted as dropped by the sink.
+      if (!WriteRecord(entry.kind(), /*entry=*/true, [&](AuditMembers& m) { entry.Render(m); })) {
+        Fail(RecordError());
+      }
+    };
+    // The rings first: a thread's decision comes before what it appended
+    // to the shared queue afterwards (a charge_adjust of that decision).
+    for (const audit::EntryQueue::RingWork& work : batch.rings) {
+      uint64_t& reported = work.ring->drops_reported();
+      work.ring->Consume(work.until, [&](const audit::RecordRing::Header& h, const AuditEntry& e) {
+        const uint64_t before = h.drops > reported ? h.drops - reported : 0;
+        reported += before;
+        write(e, before);
+      });
+      if (work.drops > reported) {
+        const uint64_t trailing = work.drops - reported;
+        reported = work.drops;
+        if (!failed_ && !WriteGap(trailing)) {
           Fail(RecordError());
         }
       }
+    }
+    for (audit::EntryQueue::Item& item : batch.items) {
+      write(*item.entry, item.dropped_before);
       item.entry.reset();  // recycled on this thread, as the header promises
     }
     if (!failed_ && batch.trailing_drops > 0 && !WriteGap(batch.trailing_drops)) {
@@ -255,7 +277,7 @@ void AuditWriter::Impl::RunLoop() {
     bool synced = false;
     if (!failed_) {
       const bool due = batch_mode && Clock::now() >= last_sync + options_.sync_interval;
-      const bool want_sync = batch.flush || batch.closing || due;
+      const bool want_sync = batch.flush != 0 || batch.closing || due;
       if (!(want_sync ? sink_.Sync() : sink_.WriteOut())) {
         Fail(sink_.error());
       } else if (want_sync) {
@@ -267,7 +289,7 @@ void AuditWriter::Impl::RunLoop() {
       audit::Stats::Bump(stats_.dropped, lost);
     }
     Publish();
-    queue_.Done(batch.items.size(), synced);
+    queue_.Done(batch, synced);
     if (batch.closing) {
       return;
     }
@@ -284,6 +306,14 @@ void AuditWriter::Impl::Close() {
     files_->Close(lock_fd_);  // closing releases the flock
     lock_fd_ = -1;
   }
+}
+
+audit::EntryQueue& audit::WriterAccess::Queue(AuditWriter& writer) {
+  return writer.impl_->queue();
+}
+
+size_t audit::WriterAccess::WorkerBufferBytes(const AuditWriter& writer) {
+  return writer.impl_->options().worker_buffer_bytes;
 }
 
 AuditWriter::AuditWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

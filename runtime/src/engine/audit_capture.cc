@@ -99,6 +99,7 @@ AuditPoolRef::~AuditPoolRef() {
 
 void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
                                     const EngineDecision& out) {
+  if (c.ring && *c.ring && AuditInline(c, out, e.options.audit_explain)) return;
   // Until Append owns it, an exception hands the entry back to the pool.
   auto recycle = [](DecisionEntry* d) { d->Recycle(); };
   std::unique_ptr<DecisionEntry, decltype(recycle)> owned(c.pool->Take(), recycle);
@@ -205,7 +206,10 @@ void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
       entry.request.push_back(f);
     }
   }
-  e.options.audit->Append(std::unique_ptr<AuditEntry>(owned.release()));
+  if (c.ring && *c.ring)
+    AuditBoxed(*c.ring, owned.release());
+  else
+    e.options.audit->Append(std::unique_ptr<AuditEntry>(owned.release()));
 }
 
 }  // namespace mixtral

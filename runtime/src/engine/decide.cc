@@ -187,7 +187,7 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
   DecideInto::Pin(out, s->active.version, w.scratch);
   if (audited)
     EngineInternals::AuditDecision(
-        e, AuditCapture{&s->audited, &request, w.audit_pool.get(), invalid}, *out);
+        e, AuditCapture{&s->audited, &request, w.audit_pool.get(), &w.audit_ring, invalid}, *out);
 
   const BoundVersion& c = s->candidate;
   if (c.version && c.snapshot) {

@@ -242,7 +242,10 @@ std::unique_ptr<Worker> Engine::NewWorker() {
   w->impl->candidate_frame = std::make_unique<JitFrame>();
   w->impl->candidate_out = std::make_unique<EngineDecision>();
   w->impl->stats = std::make_shared<WorkerStats>();
-  if (impl_->options.audit) w->impl->audit_pool.Create();
+  if (impl_->options.audit) {
+    w->impl->audit_pool.Create();
+    w->impl->audit_ring.Create(*impl_->options.audit);
+  }
   std::lock_guard lock(impl_->stats_mu);
   impl_->workers.push_back(w->impl->stats);
   return w;

@@ -16,6 +16,10 @@
 #include "mixtral/runtime/engine.h"
 
 namespace mixtral {
+namespace audit {
+class EntryQueue;
+class RecordRing;
+}  // namespace audit
 
 // One compiled policy version: immutable, shared by every state that uses it.
 struct CompiledVersion {
@@ -92,6 +96,29 @@ class AuditPoolRef {
   AuditEntryPool* pool_ = nullptr;
 };
 
+// audit_inline.cc: a worker's decision records on their way to the audit
+// writer without a lock, in a ring of its own (audit/record_ring.h), which
+// outlives the worker until the writer has drained it.
+class DecisionCodec;
+class AuditRingRef {
+ public:
+  AuditRingRef() = default;
+  ~AuditRingRef();  // detaches the ring
+  AuditRingRef(const AuditRingRef&) = delete;
+  AuditRingRef& operator=(const AuditRingRef&) = delete;
+  void Create(AuditWriter& writer);
+  explicit operator bool() const { return ring_ != nullptr; }
+
+ private:
+  friend struct EngineInternals;
+  std::shared_ptr<audit::RecordRing> ring_;
+  audit::EntryQueue* queue_ = nullptr;
+  DecisionCodec* codec_ = nullptr;  // the ring's
+  // The version and snapshot the writer holds for this ring's records.
+  const AuditedVersion* pinned_ = nullptr;
+  uint64_t pin_ = 0;
+};
+
 // Diff fields in the order of contract §1's table.
 inline constexpr const char* kDecisionFields[] = {
     "route",      "outcome",  "target", "fallbacks",       "mirrors",    "variant",
@@ -136,6 +163,7 @@ struct Worker::Impl {
   EvalRecord record;  // the audit hooks' output, per decision
   LiveCounters live;
   AuditPoolRef audit_pool;  // created when audit is on
+  AuditRingRef audit_ring;  // likewise; its boxed records come from audit_pool
 };
 
 struct EngineRequest::Impl {
@@ -207,6 +235,7 @@ struct AuditCapture {
   const std::shared_ptr<const AuditedVersion>* audited;
   const EngineRequest* request;
   AuditEntryPool* pool;  // the worker's
+  AuditRingRef* ring;    // the worker's
   bool invalid = false;  // decided as rejected 400
 };
 
@@ -221,6 +250,12 @@ struct EngineInternals {
                                   std::optional<double> cost);
   // audit_capture.cc: queues the decision record of `out`.
   static void AuditDecision(Engine::Impl& e, const AuditCapture& c, const EngineDecision& out);
+  // audit_inline.cc: the common record, copied straight into the worker's
+  // ring; false when it needs a pooled entry (rare fields, collections, or
+  // too large), which then goes into the ring boxed.
+  static bool AuditInline(const AuditCapture& c, const EngineDecision& out, bool with_explain);
+  // Takes `entry` over (recycling it when the record is dropped).
+  static void AuditBoxed(AuditRingRef& ring, AuditEntry* entry);
   // Moves the worker's record into the decision (swapping buffers).
   static void TakeRecord(EvalRecord& record, EngineDecision* out) {
     out->counters_read_.swap(record.counters_read);

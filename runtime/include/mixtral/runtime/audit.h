@@ -7,7 +7,9 @@
 // thread pays for the entry and one short critical section; rendering,
 // hashing, writing and syncing all happen on the writer thread. An entry can
 // come from a pool of reusable ones (Recycle), so that capturing a record
-// allocates nothing once the pool is warm.
+// allocates nothing once the pool is warm. An Engine's workers do not go
+// through Append: each copies its decision records into a buffer of its own
+// that the writer thread drains, without a lock (worker_buffer_bytes).
 //
 //   mixtral::AuditOptions options;
 //   options.path = "/var/log/mixtral/audit.jsonl";
@@ -80,6 +82,10 @@ struct AuditOptions {
   std::chrono::milliseconds sync_interval{10};  // for kBatch
   AuditOverflow overflow = AuditOverflow::kBlock;
   size_t queue_capacity = 65536;      // entries waiting for the writer thread
+  // An engine's decision records wait in a buffer of this many bytes per
+  // worker (rounded up to a power of two, at least 64 KiB); the overflow
+  // rules hold for each buffer.
+  size_t worker_buffer_bytes = size_t{1} << 20;
   uint64_t rotate_bytes = 0;          // start a new file before one would pass this; 0: never
   AuditFileLayer* files = nullptr;    // null: PosixAuditFiles(); must outlive the writer
   std::function<int64_t()> clock_ms;  // epoch ms for `ts`; empty: the system clock
@@ -183,6 +189,10 @@ class PrerenderedEntry final : public AuditEntry {
   std::optional<AuditSnapshot> snapshot_;
 };
 
+namespace audit {
+class WriterAccess;  // the engine's way to its writer's queue
+}  // namespace audit
+
 class AuditWriter {
  public:
   // Locks the log, continues its chain (writing a `recovered` record after a
@@ -214,6 +224,7 @@ class AuditWriter {
   std::pair<uint64_t, std::string> head() const;
 
  private:
+  friend class audit::WriterAccess;
   class Impl;
   explicit AuditWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
