@@ -13,38 +13,12 @@ namespace mixtral {
 namespace {
 
 using testing::CountingFiles;
+using testing::Gate;
+using testing::GateEntry;
 using testing::NumberedEntry;
 using testing::ReadLines;
 using testing::TempDir;
 using testing::TestOptions;
-
-// An entry that holds the writer thread in Render until released, so a test
-// can fill the queue deterministically.
-struct Gate {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> open{false};
-  void WaitEntered() const {
-    while (!entered.load()) {
-      std::this_thread::yield();
-    }
-  }
-};
-
-class GateEntry final : public AuditEntry {
- public:
-  explicit GateEntry(Gate* gate) : gate_(gate) {}
-  std::string_view kind() const override { return "decision"; }
-  void Render(AuditMembers& out) const override {
-    gate_->entered = true;
-    while (!gate_->open.load()) {
-      std::this_thread::yield();
-    }
-    out.AddString("gate", "passed");
-  }
-
- private:
-  Gate* gate_;
-};
 
 TEST_CASE("audit durability: fdatasync calls per mode") {
   struct Case {

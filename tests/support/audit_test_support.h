@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mixtral/runtime/audit.h"
@@ -129,5 +130,33 @@ inline std::unique_ptr<AuditEntry> NumberedEntry(int64_t n) {
   return std::make_unique<PrerenderedEntry>("decision",
                                             PrerenderedEntry::Members{{"n", std::to_string(n)}});
 }
+
+// An entry that holds the writer thread in Render until released, so a test
+// can fill the queue deterministically.
+struct Gate {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> open{false};
+  void WaitEntered() const {
+    while (!entered.load()) {
+      std::this_thread::yield();
+    }
+  }
+};
+
+class GateEntry final : public AuditEntry {
+ public:
+  explicit GateEntry(Gate* gate) : gate_(gate) {}
+  std::string_view kind() const override { return "decision"; }
+  void Render(AuditMembers& out) const override {
+    gate_->entered = true;
+    while (!gate_->open.load()) {
+      std::this_thread::yield();
+    }
+    out.AddString("gate", "passed");
+  }
+
+ private:
+  Gate* gate_;
+};
 
 }  // namespace mixtral::testing

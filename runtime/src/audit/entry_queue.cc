@@ -39,10 +39,10 @@ void EntryQueue::Attach(std::shared_ptr<RecordRing> ring) {
 }
 
 void EntryQueue::WakeIfSleeping() {
-  // Pairs with the fence in Take: either the writer sees what this thread
+  // The ring's position was stored seq_cst, and Take stores the flag so
+  // before it looks at the rings: either the writer sees what this thread
   // published, or this thread sees that the writer sleeps.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (!writer_sleeping_.load(std::memory_order_relaxed)) return;
+  if (!writer_sleeping_.load(std::memory_order_seq_cst)) return;
   {
     // Taking the lock waits until the writer is inside wait().
     std::lock_guard lock(mu_);
@@ -127,8 +127,7 @@ void EntryQueue::Take(Batch* batch, std::optional<std::chrono::steady_clock::tim
       if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
       continue;
     }
-    writer_sleeping_.store(true, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with WakeIfSleeping
+    writer_sleeping_.store(true, std::memory_order_seq_cst);  // see WakeIfSleeping
     if (has_work()) break;
     if (!deadline) {
       work_cv_.wait(lock);

@@ -14,7 +14,7 @@
 // Besides the shared queue, the writer drains the record rings of threads
 // that append often (record_ring.h): a ring's producer reserves and commits
 // without a lock, and looks at a flag the writer sets only before it sleeps
-// (a seq_cst fence on both sides, so that one of them sees the other). The
+// (seq_cst on both sides, so that one of them sees the other). The
 // same overflow rules hold per ring, and Flush covers the rings too.
 #pragma once
 

@@ -62,14 +62,16 @@ void RecordRing::Commit(uint32_t type, size_t used) {
   h->type = type;
   h->drops = drops_;
   const uint64_t end = reserved_ + h->size;
-  tail_.store(end, std::memory_order_release);
+  // seq_cst, as the load of the writer's sleeping flag after it
+  // (EntryQueue::WakeIfSleeping): one of the two threads sees the other.
+  tail_.store(end, std::memory_order_seq_cst);
   for (size_t off = 0; off < kPrefetchBytes; off += kLine)
     __builtin_prefetch(data_.get() + ((end + off) & (capacity_ - 1)), 1);
 }
 
 void RecordRing::CountDrop() {
   ++drops_;
-  drops_published_.store(drops_, std::memory_order_release);
+  drops_published_.store(drops_, std::memory_order_seq_cst);
 }
 
 }  // namespace mixtral::audit

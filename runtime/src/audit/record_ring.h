@@ -54,6 +54,7 @@ class RecordRing {
 
   // The largest payload Reserve accepts.
   size_t max_payload() const { return capacity_ / 4; }
+  size_t capacity_for_test() const { return capacity_; }
 
   // --- The producer's thread.
   // Room for a payload of at most `max` bytes, contiguous, or null when the
@@ -69,8 +70,9 @@ class RecordRing {
   // --- Any thread.
   bool detached() const { return detached_.load(std::memory_order_acquire); }
   // Where the producer has published up to.
-  uint64_t published() const { return tail_.load(std::memory_order_acquire); }
-  uint64_t drops_published() const { return drops_published_.load(std::memory_order_acquire); }
+  // (seq_cst: see EntryQueue::Take.)
+  uint64_t published() const { return tail_.load(std::memory_order_seq_cst); }
+  uint64_t drops_published() const { return drops_published_.load(std::memory_order_seq_cst); }
 
   // --- The writer's thread.
   uint64_t consumed() const { return head_.load(std::memory_order_relaxed); }
