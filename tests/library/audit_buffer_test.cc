@@ -67,8 +67,9 @@ struct Setup {
   }
 
   void Decide(int i, bool explain = false) {
-    REQUIRE(request->SetJson(R"({"id":"r)" + std::to_string(i) +
-                             R"(","tenant":"acme","tokens":)" + std::to_string(i) + "}")
+    REQUIRE(request
+                ->SetJson(R"({"id":"r)" + std::to_string(i) + R"(","tenant":"acme","tokens":)" +
+                          std::to_string(i) + "}")
                 .code == ErrorCode::kOk);
     DecideOptions options;
     options.explain = explain;
@@ -100,7 +101,7 @@ Logged ReadLog(const std::string& log) {
   return out;
 }
 
-TEST_CASE("a worker's buffer in drop mode: exact counts, gaps where records went missing") {
+TEST_CASE("audit buffer: drop mode: exact counts, gaps where records went missing") {
   for (EngineKind kind : Engines()) {
     CAPTURE(static_cast<int>(kind));
     TempDir dir;
@@ -145,7 +146,7 @@ TEST_CASE("a worker's buffer in drop mode: exact counts, gaps where records went
   }
 }
 
-TEST_CASE("a worker's buffer in block mode: a full buffer waits, nothing is lost") {
+TEST_CASE("audit buffer: block mode: a full buffer waits, nothing is lost") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
@@ -173,7 +174,7 @@ TEST_CASE("a worker's buffer in block mode: a full buffer waits, nothing is lost
   CHECK(got.gaps.empty());
 }
 
-TEST_CASE("a worker that goes before its records are written loses none") {
+TEST_CASE("audit buffer: a worker that goes before its records are written loses none") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
@@ -191,7 +192,9 @@ TEST_CASE("a worker that goes before its records are written loses none") {
   CHECK(s.writer->counters().dropped == 0);
 }
 
-TEST_CASE("decisions after the writer has closed are counted as dropped, never waited for") {
+TEST_CASE(
+    "audit buffer: decisions after the writer has closed are counted as dropped, never waited "
+    "for") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
@@ -204,7 +207,7 @@ TEST_CASE("decisions after the writer has closed are counted as dropped, never w
   CHECK(got.ids == std::vector<int>{0});
 }
 
-TEST_CASE("Flush covers the records in a worker's buffer") {
+TEST_CASE("audit buffer: Flush covers the records in a worker's buffer") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
@@ -216,7 +219,7 @@ TEST_CASE("Flush covers the records in a worker's buffer") {
   }
 }
 
-TEST_CASE("records captured inline and boxed (with explain) keep a worker's order") {
+TEST_CASE("audit buffer: records captured inline and boxed (with explain) keep a worker's order") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock, /*explain=*/true);

@@ -308,9 +308,7 @@ void AuditWriter::Impl::Close() {
   }
 }
 
-audit::EntryQueue& audit::WriterAccess::Queue(AuditWriter& writer) {
-  return writer.impl_->queue();
-}
+audit::EntryQueue& audit::WriterAccess::Queue(AuditWriter& writer) { return writer.impl_->queue(); }
 
 size_t audit::WriterAccess::WorkerBufferBytes(const AuditWriter& writer) {
   return writer.impl_->options().worker_buffer_bytes;

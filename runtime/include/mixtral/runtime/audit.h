@@ -81,7 +81,7 @@ struct AuditOptions {
   AuditDurability durability = AuditDurability::kBatch;
   std::chrono::milliseconds sync_interval{10};  // for kBatch
   AuditOverflow overflow = AuditOverflow::kBlock;
-  size_t queue_capacity = 65536;      // entries waiting for the writer thread
+  size_t queue_capacity = 65536;  // entries waiting for the writer thread
   // An engine's decision records wait in a buffer of this many bytes per
   // worker (rounded up to a power of two, at least 64 KiB); the overflow
   // rules hold for each buffer.
