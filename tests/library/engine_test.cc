@@ -286,6 +286,23 @@ TEST_CASE("a candidate's differences are counted, and match a separate engine") 
   }
 }
 
+TEST_CASE("a candidate takes no generated decision ids from the active policy") {
+  for (EngineKind kind : Engines()) {
+    SmallRig rig(kind);
+    auto& [e, w, r, d] = rig;
+    auto seq = [&] {
+      REQUIRE(e->Decide(*w, *r, {}, &d).code == ErrorCode::kOk);
+      REQUIRE(d.decision_id().starts_with("mx-"));
+      return std::stoull(std::string(d.decision_id().substr(3)));
+    };
+    const uint64_t first = seq();
+    REQUIRE(e->LoadCandidateSource("candidate.mxl", kSmall).ok);
+    CHECK(seq() == first + 1);
+    CHECK(seq() == first + 2);
+    CHECK(e->ReadStats().candidate_compared == 2);
+  }
+}
+
 TEST_CASE("per-target updates and inventory changes publish new snapshots") {
   for (EngineKind kind : Engines()) {
     SmallRig rig(kind);

@@ -197,6 +197,9 @@ EngineError Engine::Decide(Worker& worker, const EngineRequest& request,
       bool cand_invalid = false;
       DecideOptions co = options;
       co.timing = false;
+      // Its generated id is never seen: it must not use up one of the
+      // active policy's numbers.
+      co.sequence = 0;
       DecideInto::Run(e, *c.version, *c.snapshot, *w.candidate_frame, w.candidate_jit_request,
                       w.scratch, request, now, co, s->generation, w.candidate_out.get(),
                       &cand_invalid, nullptr);
