@@ -4,13 +4,14 @@
 // three see the same load: no audit; no audit but timed (an audited
 // decision times itself for `eval_ns`, two clock reads); and audited, with an
 // AuditWriter. Each Decide is timed with its own steady_clock pair, after a
-// warm-up of as many decisions that sizes the buffers (and the audit entry
-// pool: records in flight are reused once the writer is done). The
-// capture and enqueue on the deciding thread is, per request, the audited
-// time minus the timed one: its p50 and p99 over all requests. Measured twice:
-// paced, the deciding thread waiting (untimed) every 64 decisions for the
-// writer to catch up, as in a steady state the writer keeps up; and unpaced,
-// when the decider outruns the writer and the whole run is in flight. End to end:
+// warm-up of as many decisions that sizes the buffers (an audited worker
+// copies its records into a ring of its own, runtime/src/audit/record_ring.h,
+// which the writer drains). The capture and enqueue on the deciding thread
+// is, per request, the audited time minus the timed one: its p50 and p99
+// over all requests. Measured twice: paced, the deciding thread waiting
+// (untimed) every 64 decisions for the writer to catch up, as in a steady
+// state the writer keeps up; and unpaced, when the decider outruns the
+// writer, so that its buffer fills and it waits for room. End to end:
 // a fresh audited engine from the first Decide to Close returning with every
 // record written and synced (batch durability), against the same loop
 // without audit.

@@ -46,6 +46,7 @@ struct InlineHead {
   uint8_t outcome;
   uint8_t flags;
 };
+static_assert(sizeof(InlineHead) == 40, "bench/RESULTS.md describes the record's layout");
 
 // A request field: then 8 bytes of scalar, or a string, or nothing (masked).
 struct InlineField {
