@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "audit_test_support.h"
+#include "audited_rig.h"
 #include "library_support.h"
 
 namespace mixtral::testing {
@@ -37,33 +38,17 @@ route main default {
 const char* const kSnapshot =
     R"({"taken_at":1000,"targets":[{"name":"cheap","healthy":true},{"name":"dear","healthy":true}]})";
 
-struct Setup {
-  std::shared_ptr<AuditWriter> writer;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<Worker> worker;
-  std::unique_ptr<EngineRequest> request;
-  EngineDecision d;
+// The buffered policy, auditing to `log` through a 64 KiB buffer (the
+// smallest: a few hundred records).
+struct Setup : Audited {
+  Setup(EngineKind kind, const std::string& log, AuditOverflow overflow, bool explain = false)
+      : Audited(kind, Options(log, overflow), kPolicy, kSnapshot, explain) {}
 
-  Setup(EngineKind kind, const std::string& log, AuditOverflow overflow, bool explain = false) {
-    AuditOptions ao;
-    ao.path = log;
-    ao.overflow = overflow;
-    ao.worker_buffer_bytes = 1;  // the smallest: 64 KiB, a few hundred records
-    std::string error;
-    writer = AuditWriter::Open(ao, &error);
-    REQUIRE_MESSAGE(writer, error);
-    EngineOptions o;
-    o.engine = kind;
-    o.clock = [] { return int64_t{1000}; };
-    o.audit = writer;
-    o.audit_explain = explain;
-    engine = Engine::Create(o);
-    REQUIRE(engine);
-    LoadResult r = engine->LoadPolicySource("buffered.mxl", kPolicy);
-    REQUIRE_MESSAGE(r.ok, r.rendered);
-    REQUIRE(!engine->PublishSnapshot(kSnapshot));
-    worker = engine->NewWorker();
-    request = engine->NewRequest();
+  static AuditOptions Options(const std::string& log, AuditOverflow overflow) {
+    AuditOptions o = LogAt(log);
+    o.overflow = overflow;
+    o.worker_buffer_bytes = 1;
+    return o;
   }
 
   void Decide(int i, bool explain = false) {
@@ -74,6 +59,12 @@ struct Setup {
     DecideOptions options;
     options.explain = explain;
     REQUIRE(engine->Decide(*worker, *request, options, &d).code == ErrorCode::kOk);
+  }
+
+  // Holds the writer thread in a gate entry's Render until the gate opens.
+  void HoldWriter(Gate& gate) {
+    REQUIRE(writer->Append(std::make_unique<GateEntry>(&gate)));
+    gate.WaitEntered();
   }
 };
 
@@ -108,8 +99,7 @@ TEST_CASE("audit buffer: drop mode: exact counts, gaps where records went missin
     const std::string log = dir.path("audit.jsonl");
     Setup s(kind, log, AuditOverflow::kDrop);
     Gate gate;
-    REQUIRE(s.writer->Append(std::make_unique<GateEntry>(&gate)));
-    gate.WaitEntered();
+    s.HoldWriter(gate);
     // The writer is held: the buffer fills and the rest are dropped.
     constexpr int kFirst = 3000, kAll = 4000;
     for (int i = 0; i < kFirst; ++i) s.Decide(i);
@@ -151,8 +141,7 @@ TEST_CASE("audit buffer: block mode: a full buffer waits, nothing is lost") {
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
   Gate gate;
-  REQUIRE(s.writer->Append(std::make_unique<GateEntry>(&gate)));
-  gate.WaitEntered();
+  s.HoldWriter(gate);
   std::atomic<bool> blocked_long{false};
   std::thread opener([&] {
     // Long enough for the decider to fill its buffer and wait.
@@ -179,8 +168,7 @@ TEST_CASE("audit buffer: a worker that goes before its records are written loses
   const std::string log = dir.path("audit.jsonl");
   Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
   Gate gate;
-  REQUIRE(s.writer->Append(std::make_unique<GateEntry>(&gate)));
-  gate.WaitEntered();
+  s.HoldWriter(gate);
   for (int i = 0; i < 100; ++i) s.Decide(i);
   s.worker.reset();
   s.engine.reset();

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "audited_rig.h"
 #include "library_support.h"
 #include "mixtral/runtime/audit.h"
 
@@ -324,41 +325,6 @@ route main {
     CHECK(e->counters().Read(0, "acme").value == 2.5);
   }
 }
-
-// An engine of `kind` over `policy` and `snapshot`, auditing to `log`.
-struct Audited {
-  std::shared_ptr<AuditWriter> writer;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<Worker> worker;
-  std::unique_ptr<EngineRequest> request;
-  EngineDecision d;
-
-  Audited(EngineKind kind, const std::string& log, const char* policy, const char* snapshot) {
-    AuditOptions ao;
-    ao.path = log;
-    std::string error;
-    writer = AuditWriter::Open(ao, &error);
-    REQUIRE_MESSAGE(writer, error);
-    EngineOptions o;
-    o.engine = kind;
-    o.clock = [] { return int64_t{1000}; };
-    o.audit = writer;
-    engine = Engine::Create(o);
-    REQUIRE(engine);
-    LoadResult r = engine->LoadPolicySource("p.mxl", policy);
-    REQUIRE_MESSAGE(r.ok, r.rendered);
-    REQUIRE(!engine->PublishSnapshot(snapshot));
-    worker = engine->NewWorker();
-    request = engine->NewRequest();
-  }
-
-  // The target of a decision on `json`.
-  std::string Target(const std::string& json) {
-    REQUIRE(request->SetJson(json).code == ErrorCode::kOk);
-    REQUIRE(engine->Decide(*worker, *request, {}, &d).code == ErrorCode::kOk);
-    return std::string(d.target());
-  }
-};
 
 const char* const kMaskedPolicy = R"(policy masked version "1"
 type Tier = enum { free, pro }
