@@ -139,7 +139,7 @@ TEST_CASE("audit buffer: drop mode: exact counts, gaps where records went missin
 TEST_CASE("audit buffer: block mode: a full buffer waits, nothing is lost") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
-  Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
+  Setup s(FastestEngine(), log, AuditOverflow::kBlock);
   Gate gate;
   s.HoldWriter(gate);
   std::atomic<bool> blocked_long{false};
@@ -166,7 +166,7 @@ TEST_CASE("audit buffer: block mode: a full buffer waits, nothing is lost") {
 TEST_CASE("audit buffer: a worker that goes before its records are written loses none") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
-  Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
+  Setup s(FastestEngine(), log, AuditOverflow::kBlock);
   Gate gate;
   s.HoldWriter(gate);
   for (int i = 0; i < 100; ++i) s.Decide(i);
@@ -185,7 +185,7 @@ TEST_CASE(
     "for") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
-  Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
+  Setup s(FastestEngine(), log, AuditOverflow::kBlock);
   s.Decide(0);
   s.writer->Close();
   // More than the buffer holds: in block mode a wait would never end.
@@ -198,7 +198,7 @@ TEST_CASE(
 TEST_CASE("audit buffer: Flush covers the records in a worker's buffer") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
-  Setup s(EngineKind::kJit, log, AuditOverflow::kBlock);
+  Setup s(FastestEngine(), log, AuditOverflow::kBlock);
   for (int round = 0; round < 3; ++round) {
     for (int i = 0; i < 5; ++i) s.Decide(round * 5 + i);
     REQUIRE(s.writer->Flush());
@@ -210,7 +210,7 @@ TEST_CASE("audit buffer: Flush covers the records in a worker's buffer") {
 TEST_CASE("audit buffer: records captured inline and boxed (with explain) keep a worker's order") {
   TempDir dir;
   const std::string log = dir.path("audit.jsonl");
-  Setup s(EngineKind::kJit, log, AuditOverflow::kBlock, /*explain=*/true);
+  Setup s(FastestEngine(), log, AuditOverflow::kBlock, /*explain=*/true);
   for (int i = 0; i < 300; ++i) s.Decide(i, /*explain=*/i % 3 == 0);
   s.writer->Close();
   int with_explain = 0, i = 0;

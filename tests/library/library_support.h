@@ -30,6 +30,9 @@ inline std::vector<EngineKind> Engines() {
   return e;
 }
 
+// The engine a proxy would use: the JIT, or the interpreter in a build without it.
+inline EngineKind FastestEngine() { return Engines().back(); }
+
 inline std::unique_ptr<Engine> Route16Engine(EngineKind kind, EngineOptions options = {}) {
   options.engine = kind;
   if (!options.clock) options.clock = [] { return kRoute16Now; };

@@ -8,6 +8,7 @@ namespace mixtral::audit {
 namespace {
 
 constexpr size_t kMinBytes = size_t{64} << 10;
+constexpr size_t kMaxBytes = size_t{1} << 30;
 constexpr size_t kLine = 64;
 // How far ahead of its position the producer asks for its next lines: the
 // writer's core read them last, and a write waits for them to come back.
@@ -16,7 +17,7 @@ constexpr size_t kPrefetchBytes = 8 * kLine;
 }  // namespace
 
 RecordRing::RecordRing(size_t bytes, std::unique_ptr<Codec> codec)
-    : capacity_(std::bit_ceil(std::max(bytes, kMinBytes))),
+    : capacity_(std::bit_ceil(std::clamp(bytes, kMinBytes, kMaxBytes))),
       data_(new std::byte[capacity_]),
       codec_(std::move(codec)) {
   static_assert(sizeof(Header) == 16);

@@ -46,7 +46,7 @@ class RecordRing {
     virtual const AuditEntry& Decode(uint32_t type, const std::byte* payload, size_t size) = 0;
   };
 
-  // `bytes` is rounded up to a power of two of at least 64 KiB.
+  // `bytes` is rounded up to a power of two, from 64 KiB to 1 GiB.
   RecordRing(size_t bytes, std::unique_ptr<Codec> codec);
   ~RecordRing();  // recycles the boxed entries never consumed
   RecordRing(const RecordRing&) = delete;

@@ -44,7 +44,10 @@
 // Append, Flush, counters() and error() are safe from any number of threads
 // at once, until Close begins. Entries are rendered and recycled on the
 // writer thread (or, when dropped, on the appending thread), so an entry must
-// not share unsynchronised mutable state with its creator.
+// not share unsynchronised mutable state with its creator. The same holds for
+// an Engine's decisions: a decision made after Close began is dropped and
+// counted, but one that races with Close may be neither written nor counted,
+// so close the writer after the engine's last decision.
 #pragma once
 
 #include <chrono>
@@ -83,7 +86,7 @@ struct AuditOptions {
   AuditOverflow overflow = AuditOverflow::kBlock;
   size_t queue_capacity = 65536;  // entries waiting for the writer thread
   // An engine's decision records wait in a buffer of this many bytes per
-  // worker (rounded up to a power of two, at least 64 KiB); the overflow
+  // worker (rounded up to a power of two, from 64 KiB to 1 GiB); the overflow
   // rules hold for each buffer.
   size_t worker_buffer_bytes = size_t{1} << 20;
   uint64_t rotate_bytes = 0;          // start a new file before one would pass this; 0: never
