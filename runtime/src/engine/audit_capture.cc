@@ -1,7 +1,9 @@
-// The deciding thread's part of a `decision` audit record: take an entry
-// from the worker's pool, copy into it what the record needs (flat, into
-// buffers it keeps), queue it. Nothing here renders or masks; in the steady
-// state nothing allocates (tests/library/audit_alloc_test.cc).
+// The deciding thread's part of a `decision` audit record. The common one
+// is copied straight into the worker's ring (audit_inline.cc); the others
+// take an entry from the worker's pool, copy into it what the record needs
+// (flat, into buffers it keeps) and go into the ring boxed. Nothing here
+// renders or masks; in the steady state nothing allocates
+// (tests/library/audit_alloc_test.cc).
 #include <algorithm>
 
 #include "engine/decision_entry.h"
@@ -99,7 +101,7 @@ AuditPoolRef::~AuditPoolRef() {
 
 void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
                                     const EngineDecision& out) {
-  if (c.ring && *c.ring && AuditInline(c, out, e.options.audit_explain)) return;
+  if (AuditInline(c, out, e.options.audit_explain)) return;
   // Until Append owns it, an exception hands the entry back to the pool.
   auto recycle = [](DecisionEntry* d) { d->Recycle(); };
   std::unique_ptr<DecisionEntry, decltype(recycle)> owned(c.pool->Take(), recycle);
@@ -206,10 +208,7 @@ void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
       entry.request.push_back(f);
     }
   }
-  if (c.ring && *c.ring)
-    AuditBoxed(*c.ring, owned.release());
-  else
-    e.options.audit->Append(std::unique_ptr<AuditEntry>(owned.release()));
+  AuditBoxed(*c.ring, owned.release());
 }
 
 }  // namespace mixtral

@@ -4,7 +4,9 @@
 // from one record to the next: every string back to back in `bytes`, the
 // rest as small plain arrays, and one handle on the active version and
 // snapshot. Entries come from, and go back to, their worker's pool, so that
-// a warm pool captures without allocating.
+// a warm pool captures without allocating. The writer's thread also fills
+// one from each record copied inline into a worker's ring (audit_inline.cc),
+// so that both kinds render through the same code.
 #pragma once
 
 #include <cstdint>

@@ -107,7 +107,6 @@ class AuditRingRef {
   AuditRingRef(const AuditRingRef&) = delete;
   AuditRingRef& operator=(const AuditRingRef&) = delete;
   void Create(AuditWriter& writer);
-  explicit operator bool() const { return ring_ != nullptr; }
 
  private:
   friend struct EngineInternals;
@@ -235,7 +234,7 @@ struct AuditCapture {
   const std::shared_ptr<const AuditedVersion>* audited;
   const EngineRequest* request;
   AuditEntryPool* pool;  // the worker's
-  AuditRingRef* ring;    // the worker's
+  AuditRingRef* ring;    // the worker's (created with it when audit is on)
   bool invalid = false;  // decided as rejected 400
 };
 
