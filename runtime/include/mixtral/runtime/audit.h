@@ -84,7 +84,7 @@ struct AuditOptions {
   AuditDurability durability = AuditDurability::kBatch;
   std::chrono::milliseconds sync_interval{10};  // for kBatch
   AuditOverflow overflow = AuditOverflow::kBlock;
-  size_t queue_capacity = 65536;  // entries waiting for the writer thread
+  size_t queue_capacity = 65536;  // Append()ed entries waiting for the writer thread
   // An engine's decision records wait in a buffer of this many bytes per
   // worker (rounded up to a power of two, from 64 KiB to 1 GiB); the overflow
   // rules hold for each buffer.
