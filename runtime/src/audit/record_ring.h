@@ -6,13 +6,13 @@
 // lines that the writer's core read last (the entry, its buffers, the queue's
 // slots and lock), and each such write waits for the other core. Here the
 // producer writes one record after the other into memory that only it
-// writes, publishing its position with one release store; the writer reads
-// behind it. The producer's writes are one sequential stream, which the
-// hardware prefetches.
+// writes, publishing its position with one store; the writer reads behind
+// it. The producer's writes are one sequential stream, and it prefetches the
+// lines just ahead of its position after each record.
 //
 // A record is a Header and a payload, 16-byte aligned (so that a pad record
-// always has room for its header). Records never wrap:
-// one that would is preceded by a pad record to the end of the buffer. The
+// always has room for its header). Records never wrap: one that would is
+// preceded by a pad record to the end of the buffer. The
 // payload of a kBoxed record is an AuditEntry* whose ownership passes to the
 // writer (for records too large or too rare for a codec); the codec decodes
 // every other type.
@@ -52,7 +52,7 @@ class RecordRing {
   RecordRing(const RecordRing&) = delete;
   RecordRing& operator=(const RecordRing&) = delete;
 
-  // The largest payload Reserve accepts.
+  // The largest payload TryReserve accepts.
   size_t max_payload() const { return capacity_ / 4; }
   size_t capacity_for_test() const { return capacity_; }
 
@@ -60,7 +60,7 @@ class RecordRing {
   // Room for a payload of at most `max` bytes, contiguous, or null when the
   // ring is full.
   std::byte* TryReserve(size_t max);
-  // Publishes the record Reserve made room for, `used` bytes of payload.
+  // Publishes the record TryReserve made room for, `used` bytes of payload.
   void Commit(uint32_t type, size_t used);
   // A record that did not get in; the next one to get in says so.
   void CountDrop();
@@ -69,8 +69,8 @@ class RecordRing {
 
   // --- Any thread.
   bool detached() const { return detached_.load(std::memory_order_acquire); }
-  // Where the producer has published up to.
-  // (seq_cst: see EntryQueue::Take.)
+  // Where the producer has published up to (seq_cst, as the writer's
+  // sleeping flag: see EntryQueue::WakeIfSleeping).
   uint64_t published() const { return tail_.load(std::memory_order_seq_cst); }
   uint64_t drops_published() const { return drops_published_.load(std::memory_order_seq_cst); }
 
