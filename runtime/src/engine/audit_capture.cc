@@ -164,48 +164,16 @@ void EngineInternals::AuditDecision(Engine::Impl& e, const AuditCapture& c,
     const EngineRequest::Impl& r = *c.request->impl;
     const CompiledVersion& v = *entry.audited->bound.version;
     for (size_t i = 0; i < r.values.size(); ++i) {
-      if (r.state[i] == EngineRequest::Impl::kUnset) continue;
-      Field f{};
-      f.index = static_cast<uint32_t>(i);
-      const Value& x = r.values[i];
-      f.kind = x.kind();
-      if (v.sensitive[i]) {
-        f.how = Field::kMasked;
-      } else if (r.state[i] == EngineRequest::Impl::kStringBuffer) {
-        f.how = Field::kBytes;
-        f.u.s = entry.Add(r.strings[i]);
-      } else if (x.is_missing()) {
-        continue;
-      } else {
-        switch (x.kind()) {
-          case Value::Kind::kString:
-            f.how = Field::kBytes;
-            f.u.s = entry.Add(x.as_string());
-            break;
-          case Value::Kind::kBool:
-            f.how = Field::kScalar;
-            f.u.b = x.as_bool();
-            break;
-          case Value::Kind::kInt:
-            f.how = Field::kScalar;
-            f.u.i = x.as_int();
-            break;
-          case Value::Kind::kFloat:
-            f.how = Field::kScalar;
-            f.u.f = x.as_float();
-            break;
-          case Value::Kind::kEnum:
-            f.how = Field::kScalar;
-            f.u.e = x.as_enum();
-            break;
-          default:  // lists, sets, maps
-            f.how = Field::kCollection;
-            f.u.position = static_cast<uint32_t>(entry.collections.size());
-            entry.collections.push_back(x);
-            break;
-        }
+      std::string_view text;
+      std::optional<Field> f = RecordedField(r, i, v.sensitive[i], &text);
+      if (!f) continue;
+      if (f->how == Field::kBytes) {
+        f->u.s = entry.Add(text);
+      } else if (f->how == Field::kCollection) {
+        f->u.position = static_cast<uint32_t>(entry.collections.size());
+        entry.collections.push_back(r.values[i]);
       }
-      entry.request.push_back(f);
+      entry.request.push_back(*f);
     }
   }
   AuditBoxed(*c.ring, owned.release());

@@ -48,7 +48,8 @@ struct InlineHead {
 };
 static_assert(sizeof(InlineHead) == 40, "bench/RESULTS.md describes the record's layout");
 
-// A request field: then 8 bytes of scalar, or a string, or nothing (masked).
+// A request field: then the 8 bytes of its scalar (DecisionEntry::Field's
+// union), or a string, or nothing (masked).
 struct InlineField {
   uint32_t index;
   uint8_t how;
@@ -182,21 +183,7 @@ const AuditEntry& DecisionCodec::Decode(uint32_t type, const std::byte* payload,
     if (field.how == DecisionEntry::Field::kBytes) {
       field.u.s = e.Add(in.Str());
     } else if (field.how == DecisionEntry::Field::kScalar) {
-      const auto bits = in.Get<uint64_t>();
-      switch (field.kind) {
-        case Value::Kind::kBool:
-          field.u.b = bits != 0;
-          break;
-        case Value::Kind::kInt:
-          std::memcpy(&field.u.i, &bits, sizeof bits);
-          break;
-        case Value::Kind::kFloat:
-          std::memcpy(&field.u.f, &bits, sizeof bits);
-          break;
-        default:  // kEnum
-          field.u.e = static_cast<uint32_t>(bits);
-          break;
-      }
+      field.u = in.Get<decltype(field.u)>();
     }
     e.request.push_back(field);
   }
@@ -276,50 +263,13 @@ bool EngineInternals::AuditInline(const AuditCapture& c, const EngineDecision& o
     const EngineRequest::Impl& r = *c.request->impl;
     const auto& sensitive = audited->bound.version->sensitive;
     for (size_t i = 0; i < r.values.size(); ++i) {
-      if (r.state[i] == EngineRequest::Impl::kUnset) continue;
-      const Value& x = r.values[i];
-      InlineField f{static_cast<uint32_t>(i), 0, static_cast<uint8_t>(x.kind()), 0};
-      if (sensitive[i]) {
-        f.how = DecisionEntry::Field::kMasked;
-        o.Put(f);
-      } else if (r.state[i] == EngineRequest::Impl::kStringBuffer) {
-        f.how = DecisionEntry::Field::kBytes;
-        o.Put(f);
-        o.Str(r.strings[i]);
-      } else if (x.is_missing()) {
-        continue;
-      } else {
-        uint64_t bits = 0;
-        switch (x.kind()) {
-          case Value::Kind::kString:
-            f.how = DecisionEntry::Field::kBytes;
-            o.Put(f);
-            o.Str(x.as_string());
-            ++fields;
-            continue;
-          case Value::Kind::kBool:
-            bits = x.as_bool() ? 1 : 0;
-            break;
-          case Value::Kind::kInt: {
-            const int64_t v = x.as_int();
-            std::memcpy(&bits, &v, sizeof bits);
-            break;
-          }
-          case Value::Kind::kFloat: {
-            const double v = x.as_float();
-            std::memcpy(&bits, &v, sizeof bits);
-            break;
-          }
-          case Value::Kind::kEnum:
-            bits = x.as_enum();
-            break;
-          default:
-            return false;  // a collection: the pooled entry holds a reference
-        }
-        f.how = DecisionEntry::Field::kScalar;
-        o.Put(f);
-        o.Put(bits);
-      }
+      std::string_view text;
+      const std::optional<DecisionEntry::Field> f = RecordedField(r, i, sensitive[i], &text);
+      if (!f) continue;
+      if (f->how == DecisionEntry::Field::kCollection) return false;  // the pooled entry keeps it
+      o.Put(InlineField{f->index, f->how, static_cast<uint8_t>(f->kind), 0});
+      if (f->how == DecisionEntry::Field::kBytes) o.Str(text);
+      if (f->how == DecisionEntry::Field::kScalar) o.Put(f->u);  // its 8 bytes, as they are
       ++fields;
     }
   }

@@ -107,6 +107,52 @@ class DecisionEntry final : public AuditEntry {
   AuditEntryPool* const pool_;
 };
 
+// Set request field `i` as a record keeps it, whichever way it is captured
+// (audit_capture.cc, audit_inline.cc): how, kind and, for a scalar, its
+// value; for bytes, *text is the string (the caller stores it); for a
+// collection, the caller keeps the Value. nullopt: not set, or missing.
+inline std::optional<DecisionEntry::Field> RecordedField(const EngineRequest::Impl& r, size_t i,
+                                                         bool sensitive, std::string_view* text) {
+  using Field = DecisionEntry::Field;
+  if (r.state[i] == EngineRequest::Impl::kUnset) return std::nullopt;
+  const Value& x = r.values[i];
+  Field f{};
+  f.index = static_cast<uint32_t>(i);
+  f.kind = x.kind();
+  if (sensitive) {
+    f.how = Field::kMasked;
+  } else if (r.state[i] == EngineRequest::Impl::kStringBuffer) {
+    f.how = Field::kBytes;
+    *text = r.strings[i];
+  } else if (x.is_missing()) {
+    return std::nullopt;
+  } else {
+    f.how = Field::kScalar;
+    switch (x.kind()) {
+      case Value::Kind::kString:
+        f.how = Field::kBytes;
+        *text = x.as_string();
+        break;
+      case Value::Kind::kBool:
+        f.u.b = x.as_bool();
+        break;
+      case Value::Kind::kInt:
+        f.u.i = x.as_int();
+        break;
+      case Value::Kind::kFloat:
+        f.u.f = x.as_float();
+        break;
+      case Value::Kind::kEnum:
+        f.u.e = x.as_enum();
+        break;
+      default:  // lists, sets, maps
+        f.how = Field::kCollection;
+        break;
+    }
+  }
+  return f;
+}
+
 // One worker's entries. The worker takes them without a lock from a list of
 // its own; the writer's thread puts them back under a short lock into a
 // second list, which the worker takes over whole when its own runs out. The
